@@ -1,0 +1,37 @@
+"""The project's one exception hierarchy: each error says what went wrong in one line."""
+
+
+class CouncilError(Exception):
+    """Base of every error the CLI and the API turn into one clear line or a 4xx body."""
+
+
+class UnsupportedFile(CouncilError):
+    """The file's type is not one we read."""
+
+
+class CorruptFile(CouncilError):
+    """The file claims a type we read but cannot be parsed."""
+
+
+class EmptyDocument(CouncilError):
+    """The file parsed but holds no text (empty, or a scan with no text layer)."""
+
+
+class EncryptedFile(CouncilError):
+    """The file is password-protected."""
+
+
+class FileTooLarge(CouncilError):
+    """The file is over the configured size limit."""
+
+
+class IndexMismatch(CouncilError):
+    """The index on disk was built differently (another model) from what is asked for."""
+
+
+class NotFound(CouncilError):
+    """A document or passage that does not exist, or that the caller may not see."""
+
+
+class BadRequest(CouncilError):
+    """A request the service cannot answer as asked (bad filter, empty question)."""

@@ -1,0 +1,63 @@
+"""One file in, one `Document` with tagged passages out: read, segment, tag, describe."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from ingest import metadata
+from ingest.errors import BadRequest, FileTooLarge
+from ingest.kinds import tag
+from ingest.lines import split_lines
+from ingest.models import Document
+from ingest.parts import find_parts
+from ingest.readers import read
+from ingest.segment import segment
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def content_hash(data: bytes) -> str:
+    """The document id: the same bytes always get the same id."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def load_document(
+    path: Path,
+    overrides: dict[str, str] | None = None,
+    max_bytes: int = MAX_BYTES,
+    source: str | None = None,
+) -> Document:
+    """Read and segment one file; metadata is inferred, then the sidecar's, then `overrides` win."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileTooLarge(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+    doc_id = content_hash(path.read_bytes())
+    extracted = read(path)
+    parts = find_parts(split_lines(extracted.text))
+    fields = metadata.infer(extracted.text, parts)
+    fields.update(metadata.sidecar(path))
+    fields.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    if fields["access"] not in metadata.ACCESS_LEVELS:
+        raise BadRequest(
+            f"access must be one of {', '.join(metadata.ACCESS_LEVELS)}, not {fields['access']!r}"
+        )
+    part_kind = {p.title: p.kind for p in parts}
+    passages = tuple(
+        tag(p, part_kind.get(p.part_title or "", parts[0].kind))
+        for p in segment(extracted.text, doc_id, extracted.page_starts)
+    )
+    return Document(
+        doc_id=doc_id,
+        source=source or path.name,
+        title=fields["title"] or path.stem,
+        date=fields["date"],
+        body=fields["body"],
+        doc_type=fields["doc_type"] or "report",
+        council=fields["council"],
+        access=fields["access"] or "public",
+        text=extracted.text,
+        page_starts=extracted.page_starts,
+        passages=tuple(replace(p, doc_id=doc_id) for p in passages),
+    )

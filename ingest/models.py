@@ -1,0 +1,56 @@
+"""Plain data that flows from ingest onwards: a document and its citable passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A reader's output: the document's text and where each page starts in it."""
+
+    text: str
+    page_starts: tuple[int, ...] = ()  # offset of page 1, 2, ...; empty when the source has no pages
+    hints: tuple[tuple[int, int, str], ...] = ()  # (start, end, "heading"|"table") spans the reader knows
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citable unit: a paragraph, a table, or a list item with its lead-in."""
+
+    doc_id: str
+    ordinal: int  # position in the document, 0-based; the passage id is f"{doc_id}:{ordinal}"
+    label: str  # the paper's numbering ("45(e)", "Key finding 2") or a stable ordinal ("p12")
+    section: str  # heading path, " > " separated
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    part_no: int | None = None  # 1, 2, ... when one long paragraph was split at sentence ends
+    lead: str | None = None  # what a reader needs to read it: a list's lead-in, a table's header
+    kind: str | None = None  # recommendation | action | finding | strength | area_for_development | ...
+    part_title: str | None = None  # the pack part this passage belongs to (an agenda, minutes, a letter)
+    part_date: str | None = None
+    owner: str | None = None  # for actions: who is accountable, when the paper says
+    due: str | None = None  # for actions: the deadline, when the paper says
+
+    @property
+    def passage_id(self) -> str:
+        return f"{self.doc_id}:{self.ordinal}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A paper as ingested, with what we know about it."""
+
+    doc_id: str  # content hash prefix: the same bytes always get the same id
+    source: str
+    title: str
+    date: str | None  # ISO yyyy-mm-dd
+    body: str | None  # "Cabinet", "Children's & Education Select Committee", ...
+    doc_type: str  # report | agenda | minutes | inquiry report | inspection letter | letter | pack
+    council: str | None
+    access: str = "public"  # public | restricted
+    text: str = ""
+    page_starts: tuple[int, ...] = ()
+    passages: tuple[Passage, ...] = field(default=(), repr=False)
