@@ -110,6 +110,7 @@ def _drafts(text: str, lines: list[Line], parts: list[Part]) -> list[Draft]:
     drafts: list[Draft] = []
     stack: list[tuple[int, str]] = []
     num: str | None = None
+    num_text: str | None = None
     item: str | None = None
     part = 0
     for b in _blocks(lines):
@@ -141,17 +142,20 @@ def _drafts(text: str, lines: list[Line], parts: list[Part]) -> list[Draft]:
             prev.end = end  # a paragraph broken by a page break mid-sentence
             continue
         label: str | None = None
+        lead = None
         if b.kind == "num":
             num = label = b.key
+            num_text = text[start:end]
         elif b.kind == "sub":
             label = f"{num}({b.key})" if num else f"({b.key})"
+            lead = num_text
         elif b.kind == "keyfinding":
             label = f"Key finding {b.key}"
         elif b.kind == "recommendation":
             label = f"Recommendation {b.key}"
         elif b.kind == "resolved":
             label = f"{item}, resolution" if item else "Resolution"
-        drafts.append(Draft(start, end, label, section, part, b.kind))
+        drafts.append(Draft(start, end, label, section, part, b.kind, lead))
     return drafts
 
 

@@ -17,7 +17,8 @@ Checks (errors make the exit status 1):
     item ("multi" items need >= 2 evidence items);
   * every evidence file exists in SEEDS_DIR and every quote is an exact
     substring of that file, sits on one line and is 40-250 characters long;
-  * every key fact occurs (case-insensitively) in at least one evidence file;
+  * every key fact occurs (case-insensitively) in at least one evidence file
+    and in the reference answer;
   * at least 90 questions, at least 7 per type, every type in both splits.
 Warnings (not errors): quotes containing tabs, quotes that occur more than
 once in their file, split ratio far from 40/60.
@@ -151,6 +152,8 @@ def main(argv=None):
             if "\t" in quote:
                 warnings.append(f"{tag}: quote contains a tab (table row)")
         for fact in facts:
+            if isinstance(answer, str) and fact.lower() not in answer.lower():
+                errors.append(f"{where}: key fact {fact!r} missing from the reference answer")
             if not any(fact.lower() in lowered[f] for f in set(ev_files)):
                 errors.append(f"{where}: key fact {fact!r} not found in evidence file(s) {sorted(set(ev_files))}")
 

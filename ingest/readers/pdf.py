@@ -59,11 +59,15 @@ def reflow_page(text: str) -> str:
 
 
 def _continues(last: str, line: str, longest: int) -> bool:
-    # A line that ends a sentence ends the paragraph; otherwise a lowercase start or a wrapped
-    # (near full-width) line says the paragraph runs on. Short lines (headings, table rows) stand alone.
-    if _SENTENCE_END.search(last):
+    # pypdf's plain text has no vertical gaps, so line shapes decide. A lowercase start always runs on
+    # ("e.g.\nthe"). A near full-width line was wrapped by the layout, so the next line runs on, even after a
+    # full stop, unless it looks like a heading: short and without closing punctuation.
+    if line[0].islower():
+        return True
+    if longest < 40:  # a page of short lines (a table, a form): nothing was wrapped
         return False
-    return line[0].islower() or (longest >= 40 and len(last) >= _LONG * longest)
+    heading_like = len(line) < _LONG * longest and not _SENTENCE_END.search(line)
+    return len(last) >= _LONG * longest and not heading_like
 
 
 def _join(current: str, line: str) -> str:

@@ -1,0 +1,170 @@
+"""The open index (store, model, FAISS, FTS5) and hybrid search over it with filters inside retrieval."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index import lexical
+from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, embed_text
+from index.fuse import rrf
+from index.vectors import VectorIndex
+from ingest.errors import BadRequest, IndexMismatch
+from ingest.models import Passage
+from ingest.store import Store
+
+MODES = ("hybrid", "dense", "lexical")
+CANDIDATES = 50  # from each ranker before fusion
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions applied inside retrieval: a filtered search never returns a passage outside them."""
+
+    body: str | None = None
+    doc_type: str | None = None
+    doc_id: str | None = None
+    kind: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+
+    def sql(self, access: tuple[str, ...]) -> tuple[str, tuple]:
+        """A WHERE clause over p=passages, d=documents, and its parameters."""
+        clauses = [f"d.access IN ({','.join('?' for _ in access)})"]
+        params: list = list(access)
+        for column, value in (
+            ("d.body", self.body),
+            ("d.doc_type", self.doc_type),
+            ("p.doc_id", self.doc_id),
+            ("p.kind", self.kind),
+        ):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if self.since:
+            clauses.append("COALESCE(p.part_date, d.date) >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("COALESCE(p.part_date, d.date) <= ?")
+            params.append(self.until)
+        return " AND ".join(clauses), tuple(params)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked passage with the document fields a citation needs."""
+
+    id: int
+    passage: Passage
+    doc: dict
+    score: float
+    dense: float | None = None  # cosine, when the dense ranker saw it
+    lexical: float | None = None  # BM25, when the lexical ranker saw it
+
+
+@dataclass
+class Timings:
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    lexical_ms: float = 0.0
+    fuse_ms: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+class Index:
+    """An open index in `home`: the store, the model and the vectors, loaded once."""
+
+    def __init__(self, home: Path, model: str = DEFAULT_MODEL, embedder: Embedder | None = None) -> None:
+        self.home = home
+        self.store = Store(home / "council.db")
+        lexical.ensure(self.store.db)
+        built_with = self.store.get_meta("model")
+        if built_with and built_with != model:
+            raise IndexMismatch(
+                f"the index in {home} was built with model {built_with!r}, not {model!r};"
+                " use that model, or ingest into a new COUNCIL_HOME"
+            )
+        self.embedder = embedder or Embedder(model)
+        if not built_with:
+            with self.store.transaction():
+                self.store.set_meta("model", model)
+        self.vectors = (
+            VectorIndex.load(home / "index", self.embedder.dim, self.store) or self.rebuild_vectors()
+        )
+
+    def close(self) -> None:
+        self.store.close()
+
+    def rebuild_vectors(self) -> VectorIndex:
+        """Rebuild FAISS from the store (vectors come from the cache that commits with it) and save it."""
+        vi = VectorIndex(self.home / "index", self.embedder.dim)
+        rows = list(self.store.iter_passages())
+        if rows:
+            titles = {
+                d["doc_id"]: d["title"]
+                for d in self.store.doc_info(list({p.doc_id for _, p in rows})).values()
+            }
+            texts = [embed_text(p, titles[p.doc_id]) for _, p in rows]
+            vecs, _ = cached_vectors(self.store.db, self.embedder, texts)
+            vi.add([i for i, _ in rows], vecs)
+        vi.save(self.store)
+        return vi
+
+    def _allowed(self, where: str, params: tuple) -> np.ndarray | None:
+        """The passage ids a filter admits, or None when it admits every passage."""
+        rows = self.store.db.execute(
+            f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}", params
+        ).fetchall()
+        if len(rows) == self.vectors.size:
+            return None
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        access: tuple[str, ...] = ("public",),
+        mode: str = "hybrid",
+        timings: Timings | None = None,
+    ) -> list[Hit]:
+        """The k passages that best answer `query` among those the filters and access admit."""
+        if mode not in MODES:
+            raise BadRequest(f"mode must be one of {', '.join(MODES)}")
+        if not query.strip():
+            raise BadRequest("the question is empty")
+        t = timings or Timings()
+        where, params = (filters or Filters()).sql(access)
+        dense: list[tuple[int, float]] = []
+        lex: list[tuple[int, float]] = []
+        if mode in ("hybrid", "dense"):
+            t0 = time.perf_counter()
+            qvec = self.embedder.encode([query])[0]
+            t1 = time.perf_counter()
+            dense = self.vectors.search(qvec, CANDIDATES, self._allowed(where, params))
+            t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
+        if mode in ("hybrid", "lexical"):
+            t0 = time.perf_counter()
+            lex = lexical.search(self.store.db, query, CANDIDATES, where, params)
+            t.lexical_ms = (time.perf_counter() - t0) * 1e3
+        t0 = time.perf_counter()
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lex
+        else:
+            ranked = rrf([[i for i, _ in dense], [i for i, _ in lex]])
+        ranked = ranked[:k]
+        passages = self.store.passages_by_id([i for i, _ in ranked])
+        docs = self.store.doc_info(list({p.doc_id for p in passages.values()}))
+        dense_map, lex_map = dict(dense), dict(lex)
+        hits = [
+            Hit(i, passages[i], docs[passages[i].doc_id], s, dense_map.get(i), lex_map.get(i))
+            for i, s in ranked
+            if i in passages
+        ]
+        t.fuse_ms = (time.perf_counter() - t0) * 1e3
+        return hits

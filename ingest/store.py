@@ -1,0 +1,175 @@
+"""The store: documents and passages in one SQLite file, written a whole document at a time."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from ingest.errors import NotFound
+from ingest.models import Document, Passage
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT NOT NULL, date TEXT, body TEXT,
+    doc_type TEXT NOT NULL, council TEXT, access TEXT NOT NULL DEFAULT 'public',
+    text TEXT NOT NULL, page_starts TEXT NOT NULL DEFAULT '[]', passage_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,  -- also the FAISS id and the FTS rowid
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL, label TEXT NOT NULL, section TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER, part_no INTEGER, lead TEXT, kind TEXT,
+    part_title TEXT, part_date TEXT, owner TEXT, due TEXT,
+    UNIQUE (doc_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+"""
+
+_PASSAGE_COLS = [f.name for f in fields(Passage)]
+_DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
+
+
+class Store:
+    """An open store at `path`; holds the connection, closes it."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # a committed document survives a power cut
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a document and everything derived from it commit together."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- writing ----------------------------------------------------------------------------
+    def find_source(self, source: str) -> str | None:
+        """The doc_id currently stored for a source, or None."""
+        row = self.db.execute("SELECT doc_id FROM documents WHERE source=?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
+    def insert_document(self, doc: Document) -> list[int]:
+        """Insert a document and its passages (inside a transaction); return the new passage ids."""
+        self.db.execute(
+            "INSERT INTO documents(doc_id, source, title, date, body, doc_type, council, access, text, page_starts,"
+            " passage_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                *(getattr(doc, c) for c in _DOC_COLS),
+                doc.text,
+                json.dumps(list(doc.page_starts)),
+                len(doc.passages),
+            ),
+        )
+        cols = ", ".join(f'"{c}"' for c in _PASSAGE_COLS)
+        marks = ", ".join("?" for _ in _PASSAGE_COLS)
+        ids = []
+        for p in doc.passages:
+            cur = self.db.execute(
+                f"INSERT INTO passages({cols}) VALUES ({marks})", [getattr(p, c) for c in _PASSAGE_COLS]
+            )
+            ids.append(cur.lastrowid)
+        return ids
+
+    def delete_document(self, doc_id: str) -> list[int]:
+        """Delete a document and its passages (inside a transaction); return the passage ids removed."""
+        ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+        self.db.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        return ids
+
+    # --- reading ----------------------------------------------------------------------------
+    def documents(self, access: tuple[str, ...] = ("public",)) -> list[dict]:
+        """Every document the caller may see, without its text, newest first."""
+        marks = ",".join("?" for _ in access)
+        rows = self.db.execute(
+            f"SELECT {', '.join(_DOC_COLS)}, passage_count FROM documents WHERE access IN ({marks})"
+            " ORDER BY date DESC, title",
+            access,
+        )
+        return [dict(r) for r in rows]
+
+    def document(self, doc_id: str, access: tuple[str, ...] = ("public",)) -> Document:
+        """One document with its passages; NotFound also when the caller may not see it."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None or row["access"] not in access:
+            raise NotFound(f"no document {doc_id!r}")
+        passages = tuple(
+            self._passage(r)
+            for r in self.db.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY ordinal", (doc_id,))
+        )
+        return Document(
+            **{c: row[c] for c in _DOC_COLS},
+            text=row["text"],
+            page_starts=tuple(json.loads(row["page_starts"])),
+            passages=passages,
+        )
+
+    def passages_by_id(self, ids: list[int]) -> dict[int, Passage]:
+        """Passages by their store ids."""
+        out: dict[int, Passage] = {}
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk : chunk + 900]
+            marks = ",".join("?" for _ in part)
+            for r in self.db.execute(f"SELECT * FROM passages WHERE id IN ({marks})", part):
+                out[r["id"]] = self._passage(r)
+        return out
+
+    def passage_id(self, doc_id: str, ordinal: int) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM passages WHERE doc_id=? AND ordinal=?", (doc_id, ordinal)
+        ).fetchone()
+        return row[0] if row else None
+
+    def doc_info(self, doc_ids: list[str]) -> dict[str, dict]:
+        """Title, date, body, doc_type, source and access of the given documents."""
+        marks = ",".join("?" for _ in doc_ids)
+        rows = self.db.execute(
+            f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids
+        )
+        return {r["doc_id"]: dict(r) for r in rows}
+
+    def all_passage_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]
+
+    def iter_passages(self) -> Iterator[tuple[int, Passage]]:
+        for r in self.db.execute("SELECT * FROM passages ORDER BY id"):
+            yield r["id"], self._passage(r)
+
+    @staticmethod
+    def _passage(row: sqlite3.Row) -> Passage:
+        return Passage(**{c: row[c] for c in _PASSAGE_COLS})
+
+
+def passage_dict(p: Passage) -> dict:
+    """A passage as plain JSON-ready data, with its id."""
+    return {"passage_id": p.passage_id, **asdict(p)}
