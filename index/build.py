@@ -61,7 +61,7 @@ def add_document(index: Index, doc: Document, report: IngestReport) -> None:
         ids = store.insert_document(doc)
         lexical.add(
             store.db,
-            [(i, p.text, f"{p.label} {p.section} {p.lead or ''}") for i, p in zip(ids, doc.passages)],
+            [(i, p.text, f"{p.label} {p.section} {p.lead or ''}") for i, p in zip(ids, doc.passages, strict=True)],
         )
         store_vectors(store.db, index.embedder.name, texts, vecs)
     index.vectors.remove(removed)

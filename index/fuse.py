@@ -5,9 +5,7 @@ from __future__ import annotations
 RRF_K = 60
 
 
-def rrf(
-    rankings: list[list[int]], weights: list[float] | None = None, k: int = RRF_K
-) -> list[tuple[int, float]]:
+def rrf(rankings: list[list[int]], weights: list[float] | None = None, k: int = RRF_K) -> list[tuple[int, float]]:
     """Fuse rankings by sum of weight / (k + rank); best first."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[int, float] = {}

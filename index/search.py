@@ -91,9 +91,7 @@ class Index:
         if not built_with:
             with self.store.transaction():
                 self.store.set_meta("model", model)
-        self.vectors = (
-            VectorIndex.load(home / "index", self.embedder.dim, self.store) or self.rebuild_vectors()
-        )
+        self.vectors = VectorIndex.load(home / "index", self.embedder.dim, self.store) or self.rebuild_vectors()
 
     def close(self) -> None:
         self.store.close()
@@ -103,10 +101,7 @@ class Index:
         vi = VectorIndex(self.home / "index", self.embedder.dim)
         rows = list(self.store.iter_passages())
         if rows:
-            titles = {
-                d["doc_id"]: d["title"]
-                for d in self.store.doc_info(list({p.doc_id for _, p in rows})).values()
-            }
+            titles = {d["doc_id"]: d["title"] for d in self.store.doc_info(list({p.doc_id for _, p in rows})).values()}
             texts = [embed_text(p, titles[p.doc_id]) for _, p in rows]
             vecs, _ = cached_vectors(self.store.db, self.embedder, texts)
             vi.add([i for i, _ in rows], vecs)

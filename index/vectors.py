@@ -37,9 +37,7 @@ class VectorIndex:
 
     def add(self, ids: list[int], vecs: np.ndarray) -> None:
         if ids:
-            self.index.add_with_ids(
-                np.ascontiguousarray(vecs, dtype=np.float32), np.asarray(ids, dtype=np.int64)
-            )
+            self.index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), np.asarray(ids, dtype=np.int64))
 
     def remove(self, ids: list[int]) -> None:
         if ids:
@@ -54,9 +52,7 @@ class VectorIndex:
             if len(allowed) == 0:
                 return []
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)))
-        scores, ids = self.index.search(
-            query.reshape(1, -1).astype(np.float32), min(k, self.size), params=params
-        )
+        scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
 
     # --- persistence ------------------------------------------------------------------------

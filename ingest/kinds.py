@@ -32,11 +32,7 @@ def kind_of(p: Passage, part_kind: str = "") -> str | None:
         return "strength"
     if _GRADE_CUE.search(text) and _GRADE.search(text) or text.lower().startswith("judgement\t"):
         return "judgement"
-    if (
-        label.startswith(("Key finding", "Recommendation"))
-        or "recommendation" in section
-        or _RECOMMEND.search(text)
-    ):
+    if label.startswith(("Key finding", "Recommendation")) or "recommendation" in section or _RECOMMEND.search(text):
         return "recommendation"
     if part_kind == "letter" and "inspection" in context or "finding" in context or _FINDING.search(text):
         return "finding"

@@ -32,7 +32,7 @@ class Line:
     start: int
     end: int
     text: str
-    kind: str  # blank | heading | agenda | keyfinding | recommendation | resolved | table | num | sub | item | bullet | text
+    kind: str  # blank heading agenda keyfinding recommendation resolved table num sub item bullet text
     key: str | None = None  # the number or letter the line carries ("45", "e", "6")
 
     @property

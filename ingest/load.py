@@ -40,9 +40,7 @@ def load_document(
     fields.update(metadata.sidecar(path))
     fields.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if fields["access"] not in metadata.ACCESS_LEVELS:
-        raise BadRequest(
-            f"access must be one of {', '.join(metadata.ACCESS_LEVELS)}, not {fields['access']!r}"
-        )
+        raise BadRequest(f"access must be one of {', '.join(metadata.ACCESS_LEVELS)}, not {fields['access']!r}")
     part_kind = {p.title: p.kind for p in parts}
     passages = tuple(
         tag(p, part_kind.get(p.part_title or "", parts[0].kind))

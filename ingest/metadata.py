@@ -88,8 +88,6 @@ def sidecar(path: Path) -> dict[str, str]:
                 raise CorruptFile(f"sidecar {candidate.name} must hold a JSON object")
             unknown = set(data) - set(FIELDS)
             if unknown:
-                raise CorruptFile(
-                    f"sidecar {candidate.name} has unknown fields: {', '.join(sorted(unknown))}"
-                )
+                raise CorruptFile(f"sidecar {candidate.name} has unknown fields: {', '.join(sorted(unknown))}")
             return {k: str(v) for k, v in data.items() if v is not None}
     return {}

@@ -228,13 +228,7 @@ def _split_table(text: str, d: Draft, table_no: int) -> list[tuple[Draft, int | 
         ),
         header,
     )
-    noun = (
-        "Action"
-        if re.search(r"\baction\b", top, re.I)
-        else "Agenda item"
-        if "agenda" in top.lower()
-        else None
-    )
+    noun = "Action" if re.search(r"\baction\b", top, re.I) else "Agenda item" if "agenda" in top.lower() else None
     groups: list[tuple[int, int, str | None]] = []  # (first row, last row, ref)
     for r, (a, b) in enumerate(rows):
         ref = _ROW_REF.match(body[a:b])

@@ -145,17 +145,13 @@ class Store:
         return out
 
     def passage_id(self, doc_id: str, ordinal: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM passages WHERE doc_id=? AND ordinal=?", (doc_id, ordinal)
-        ).fetchone()
+        row = self.db.execute("SELECT id FROM passages WHERE doc_id=? AND ordinal=?", (doc_id, ordinal)).fetchone()
         return row[0] if row else None
 
     def doc_info(self, doc_ids: list[str]) -> dict[str, dict]:
         """Title, date, body, doc_type, source and access of the given documents."""
         marks = ",".join("?" for _ in doc_ids)
-        rows = self.db.execute(
-            f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids
-        )
+        rows = self.db.execute(f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids)
         return {r["doc_id"]: dict(r) for r in rows}
 
     def all_passage_ids(self) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
@@ -50,13 +50,11 @@ class _Numbering:
                 if (lvl := override.find(qn("w:lvl"))) is not None:
                     levels[ilvl] = _level(lvl)
                 if (start := _val(override.find(qn("w:startOverride")))) is not None and ilvl in levels:
-                    levels[ilvl] = _Level(
-                        levels[ilvl].fmt, levels[ilvl].text, int(start), levels[ilvl].restart
-                    )
+                    levels[ilvl] = replace(levels[ilvl], start=int(start))
             self._levels[num.get(qn("w:numId"))] = levels
 
     def label(self, num_id: str, ilvl: int) -> tuple[str, bool]:
-        """Advance the list's counter; return the rendered number ("45.", "a)", "" ) and whether it is a bullet."""
+        """Advance the list's counters; return the rendered number ("45.", "a)") and whether it is a bullet."""
         levels = self._levels.get(num_id, {})
         level = levels.get(ilvl) or _Level("decimal", f"%{ilvl + 1}.", 1, None)
         state = self._counters.setdefault(num_id, {})
@@ -180,7 +178,7 @@ class _Reader:
                 prefix = marks = ""  # the rest of a paragraph split by a page break is plain text
 
     def prefix(self, ppr: _Element | None) -> tuple[str, str]:
-        """The markdown heading marks ("## ") and the list number Word draws but does not store ("  - a) ")."""
+        """The heading marks ("## ") and the list number Word draws but does not store ("  - a) ")."""
         style_id = _val(ppr.find(qn("w:pStyle"))) if ppr is not None else None
         chain = self.style_chain(style_id or "Normal")
         level = next((lv for s in chain if (lv := _heading_level(s.name))), 0)
@@ -237,7 +235,7 @@ class _Reader:
         texts = ["\n\n".join(text for text, _ in blocks) for blocks in self.pages]
         joined = join_pages(texts) if self.paginated else Extracted(text=texts[0])
         spans = []
-        for start, blocks in zip(joined.page_starts or (0,), self.pages):
+        for start, blocks in zip(joined.page_starts or (0,), self.pages, strict=True):
             pos = start
             for text, kind in blocks:
                 if kind:
@@ -298,7 +296,7 @@ def _numbering_root(document: DocxDocument) -> _Element | None:
 
 
 def read_docx(path: Path) -> Extracted:
-    """Extract a .docx body in order: headings as '#' lines, numbered and bulleted lists, tab-separated tables."""
+    """Extract a .docx body in order: '#' headings, rendered list numbers, tab-separated tables."""
     path.stat()  # a missing file is FileNotFoundError, not a corrupt one
     if not zipfile.is_zipfile(path):
         raise CorruptFile("not a .docx (not a zip archive)")

@@ -85,7 +85,7 @@ def _open(path: Path) -> PdfReader:
         raise CorruptFile(f"not a readable PDF ({_reason(exc)})") from None
     if reader.is_encrypted:
         try:
-            # Many PDFs carry only an owner password (no copying, no printing): an empty user password opens them.
+            # Many PDFs carry only an owner password (no copying or printing): the empty user password opens them.
             opened = reader.decrypt("")
         except DependencyError:
             raise EncryptedFile("PDF is AES-encrypted; reading it needs the 'cryptography' package") from None

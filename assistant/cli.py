@@ -1,0 +1,285 @@
+"""`council ingest|passages|search|ask|chat|serve|eval|demo`: each a thin layer over a library function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ingest.errors import CouncilError
+
+DEMO_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+DEMO_QUESTIONS = (
+    "How long do children wait for an autism assessment?",
+    "What did Ofsted say about caseloads?",
+    "Which recommendations did the select committee make about foster carers?",
+    "What is the council's policy on bin collections?",
+)
+
+
+def _settings(args: argparse.Namespace):
+    from assistant.settings import Settings
+
+    overrides = {k: v for k, v in (("home", args.home), ("model", args.model)) if v}
+    return Settings(**overrides)
+
+
+def _index(args: argparse.Namespace):
+    from index.search import Index
+
+    s = _settings(args)
+    return Index(s.home, s.model)
+
+
+def _filters(args: argparse.Namespace):
+    from index.search import Filters
+
+    return Filters(body=args.body, doc_type=args.type, since=args.since, until=args.until, kind=args.kind)
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+        return
+    print(answer.answer)
+    print()
+    for c in answer.citations:
+        page = f", p.{c.page}" if c.page else ""
+        print(f"[{c.n}] {c.title} ({c.date or 'undated'}, {c.body or c.doc_type}) {c.label}{page}  {c.source}")
+    if answer.abstained and answer.related:
+        print("Possibly related:")
+        for c in answer.related:
+            print(f"  - {c.title} ({c.date or 'undated'}) {c.label}: {' '.join(c.text.split())[:120]}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from index.build import expand, ingest_paths
+
+    overrides = {
+        k: v
+        for k, v in (
+            ("access", args.access),
+            ("title", args.title),
+            ("date", args.date),
+            ("body", args.body),
+            ("doc_type", args.type),
+        )
+        if v
+    }
+    files = expand(args.paths)
+    index = _index(args)
+    with tqdm(total=len(files), unit="file", disable=args.quiet or not sys.stderr.isatty()) as bar:
+
+        def step(path: Path) -> None:
+            bar.set_postfix_str(path.name[:40])
+            bar.update(1)
+
+        report = ingest_paths(index, files, overrides, progress=step)
+    index.close()
+    for name, reason in report.failed:
+        print(f"failed: {name}: {reason}", file=sys.stderr)
+    print(report.summary())
+    ok = report.added or report.unchanged or report.replaced
+    return 0 if ok or not files else 1
+
+
+def cmd_passages(args: argparse.Namespace) -> int:
+    from ingest.store import passage_dict
+
+    index = _index(args)
+    doc = index.store.document(args.doc_id, access=("public", "restricted"))
+    if args.json:
+        print(json.dumps([passage_dict(p) for p in doc.passages], indent=2))
+        return 0
+    print(f"{doc.title} ({doc.date}, {doc.body}, {doc.doc_type}) {doc.source}")
+    for p in doc.passages:
+        part = f" (part {p.part_no})" if p.part_no else ""
+        page = f" p.{p.page}" if p.page else ""
+        kind = f" <{p.kind}>" if p.kind else ""
+        print(f"{p.label:>16}{part}{page}{kind}  {' '.join(p.text.split())[:100]}")
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    index = _index(args)
+    docs = index.store.documents(access=("public", "restricted"))
+    if args.json:
+        print(json.dumps(docs, indent=2))
+        return 0
+    for d in docs:
+        print(
+            f"{d['doc_id']}  {d['date'] or 'undated':10}  {d['passage_count']:4} passages  {d['access']:10} "
+            f"{d['title']} ({d['body']}, {d['doc_type']})"
+        )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    index = _index(args)
+    hits = index.search(
+        args.question, k=args.k, filters=_filters(args), access=("public", "restricted"), mode=args.mode
+    )
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "score": h.score,
+                        "source": h.doc["source"],
+                        "title": h.doc["title"],
+                        "date": h.doc["date"],
+                        "passage_id": h.passage.passage_id,
+                        "label": h.passage.label,
+                        "kind": h.passage.kind,
+                        "text": h.passage.text,
+                    }
+                    for h in hits
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    for rank, h in enumerate(hits, start=1):
+        p = h.passage
+        print(
+            f"{rank:2}. {h.score:.4f}  {h.doc['title']} ({p.part_date or h.doc['date']}) {p.label}"
+            f"{' <' + p.kind + '>' if p.kind else ''}\n    {' '.join(p.text.split())[:160]}"
+        )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import Assistant
+
+    assistant = Assistant(_settings(args))
+    answer = assistant.ask(args.question, filters=_filters(args), k=args.k, role=args.role)
+    _print_answer(answer, args.json)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.service import serve
+
+    s = _settings(args)
+    s = s.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
+    serve(s)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.cli import run_from_cli
+
+    return run_from_cli(args, _settings(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from assistant.engine import Assistant
+    from index.build import ingest_paths
+
+    s = _settings(args)
+    print(f"Ingesting the sample corpus ({DEMO_CORPUS}) into {s.home} ...")
+    assistant = Assistant(s)
+    print(ingest_paths(assistant.index, [DEMO_CORPUS]).summary())
+    for q in args.questions or DEMO_QUESTIONS:
+        print(f"\n> {q}")
+        _print_answer(assistant.ask(q), as_json=False)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="council", description="A cited assistant over council papers (offline).")
+    p.add_argument("--home", type=Path, help="data folder (default $COUNCIL_HOME or ~/.council)")
+    p.add_argument("--model", help="embedding model: a sentence-transformers folder (default: bundled MiniLM)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def filters(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--body", help="only papers of this body, e.g. Cabinet")
+        sp.add_argument("--type", help="only this document type: report, agenda, minutes, inquiry report, ...")
+        sp.add_argument("--since", help="only papers dated on or after this ISO date")
+        sp.add_argument("--until", help="only papers dated on or before this ISO date")
+        sp.add_argument("--kind", help="only passages of this kind: recommendation, action, finding, ...")
+        sp.add_argument("--k", type=int, default=None, help="how many passages")
+        sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sp = sub.add_parser("ingest", help="ingest files or folders (recursively) into the index")
+    sp.add_argument("paths", nargs="+", type=Path)
+    sp.add_argument("--access", choices=("public", "restricted"), help="access level for these papers")
+    sp.add_argument("--title")
+    sp.add_argument("--date", help="ISO date")
+    sp.add_argument("--body", help="the committee or Cabinet")
+    sp.add_argument("--type", help="document type")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("documents", help="list the indexed documents")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_documents)
+
+    sp = sub.add_parser("passages", help="print a document's passages with their labels")
+    sp.add_argument("doc_id")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_passages)
+
+    sp = sub.add_parser("search", help="ranked passages for a question")
+    sp.add_argument("question")
+    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    filters(sp)
+    sp.set_defaults(func=cmd_search, k=10)
+
+    sp = sub.add_parser("ask", help="a cited answer to a question")
+    sp.add_argument("question")
+    sp.add_argument(
+        "--role",
+        choices=("public", "member", "admin"),
+        default="member",
+        help="whose view: public sees public papers only (default member: the local user sees all)",
+    )
+    filters(sp)
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("serve", help="run the HTTP service and web page")
+    sp.add_argument("--host")
+    sp.add_argument("--port", type=int)
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("eval", help="score the assistant (or another system's answers) on a dataset")
+    sp.add_argument("dataset", type=Path)
+    sp.add_argument("--split", choices=("tune", "report"), help="only this split of the dataset")
+    sp.add_argument("--answers", type=Path, help="score these answers (JSONL) instead of running the assistant")
+    sp.add_argument("--url", help="ask a running service at this URL instead of running in process")
+    sp.add_argument("--out", type=Path, help="write report.json and report.html here")
+    sp.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
+    sp.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail when the metric's 95%% CI lower bound is below VALUE (repeatable)",
+    )
+    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help="retrieval mode")
+    sp.set_defaults(func=cmd_eval)
+
+    sp = sub.add_parser("demo", help="ingest the sample corpus and answer a few questions")
+    sp.add_argument("questions", nargs="*")
+    sp.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CouncilError as e:
+        print(f"council: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""What the assistant returns: an answer, its citations, and the passages possibly related."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from index.search import Hit
+
+
+class Citation(BaseModel):
+    """A passage an answer was built from, with all a reader needs to find it in the paper."""
+
+    n: int
+    doc_id: str
+    passage_id: str
+    source: str
+    title: str
+    date: str | None
+    body: str | None
+    doc_type: str
+    label: str
+    section: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    kind: str | None
+    score: float
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit) -> Citation:
+        p, d = hit.passage, hit.doc
+        return cls(
+            n=n,
+            doc_id=p.doc_id,
+            passage_id=p.passage_id,
+            source=d["source"],
+            title=p.part_title or d["title"],
+            date=p.part_date or d["date"],
+            body=d["body"],
+            doc_type=d["doc_type"],
+            label=p.label if p.part_no is None else f"{p.label} (part {p.part_no})",
+            section=p.section,
+            page=p.page,
+            start=p.start,
+            end=p.end,
+            text=p.text,
+            kind=p.kind,
+            score=round(hit.score, 6),
+        )
+
+
+class Answer(BaseModel):
+    """An answer whose every sentence carries markers [n] that refer to `citations`."""
+
+    question: str
+    query: str  # what retrieval searched for (a follow-up is rewritten from the conversation)
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    related: list[Citation] = Field(default_factory=list)  # possibly related passages, not cited
+    timings: dict[str, float] = Field(default_factory=dict)
+    conversation_id: str | None = None
+    unsupported: list[str] = Field(default_factory=list)  # LLM sentences left without a valid citation
