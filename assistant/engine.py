@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from assistant import extractive
@@ -15,6 +16,21 @@ from ingest.errors import BadRequest
 NOT_FOUND = "I could not find this in the indexed papers."
 KIND_BONUS = 0.004  # an RRF score is about 1/60: this lifts a matching kind a few places, no more
 RELATED = 3
+
+
+def missing_specifics(question: str, hits: list[Hit]) -> list[str]:
+    """Years and figures the question names that none of the passages (nor their dates) contain.
+
+    "How long was the autism wait in 2019?" must not be answered from a 2022 letter.
+    """
+    wanted = set(re.findall(r"(?<![\w£])(?:19|20)\d{2}(?!\w)|£\s?[\d,]+|\b\d+(?:\.\d+)?%", question))
+    if not wanted:
+        return []
+    seen = " ".join(
+        f"{h.passage.text} {h.passage.part_date or ''} {h.doc.get('date') or ''} {h.passage.part_title or ''}"
+        for h in hits
+    )
+    return sorted(w for w in wanted if w not in seen)
 
 
 def access_for(role: str) -> tuple[str, ...]:
@@ -84,19 +100,21 @@ class Assistant:
         }
         return answer
 
-    def should_abstain(self, hits: list[Hit], best: extractive.Sentence | None) -> bool:
-        """Abstain when neither the best passage's meaning nor the best sentence's words match the question."""
+    def should_abstain(self, question: str, hits: list[Hit], best: extractive.Sentence | None) -> bool:
+        """Abstain when the passages do not match the question's meaning, its words, or its specifics."""
         if not hits or best is None:
             return True
         cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
-        return cosine < self.settings.abstain_cosine or best.coverage < self.settings.abstain_coverage
+        if cosine < self.settings.abstain_cosine or best.coverage < self.settings.abstain_coverage:
+            return True
+        return bool(missing_specifics(question, hits))
 
     def compose(self, question: str, query: str, hits: list[Hit]) -> Answer:
         """The extractive answer: chosen sentences, each followed by its passage's marker."""
         scored = extractive.score_sentences(query, hits)
         chosen = extractive.choose(scored)
         best = max(scored, key=lambda s: s.score, default=None)
-        if self.should_abstain(hits, best):
+        if self.should_abstain(query, hits, best):
             related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:RELATED], start=1)]
             return Answer(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
         numbers: dict[int, int] = {}

@@ -147,7 +147,7 @@ class _Reader:
     """One pass over the body: blocks per page, with heading and table hints."""
 
     def __init__(self, document: DocxDocument) -> None:
-        self.styles = _styles(document)
+        self.styles, self.default_style = _styles(document)
         style_num = {sid: s.num_id for sid, s in self.styles.items() if s.num_id}
         self.numbering = _Numbering(_numbering_root(document), style_num)
         self.pages: list[list[tuple[str, str | None]]] = [[]]
@@ -164,9 +164,11 @@ class _Reader:
 
     def paragraph(self, p: _Element) -> None:
         ppr = p.find(qn("w:pPr"))
-        if ppr is not None and ppr.find(qn("w:pageBreakBefore")) is not None:
-            if _val(ppr.find(qn("w:pageBreakBefore"))) not in ("0", "false"):
-                self.new_page()
+        if self.is_toc(ppr):  # a table of contents repeats the headings with page numbers: noise to search
+            return
+        before = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
+        if before is not None and _val(before) not in ("0", "false"):
+            self.new_page()
         marks, number = self.prefix(ppr)
         prefix = marks + number
         for i, piece in enumerate(_text(p).split(_PAGE)):
@@ -177,10 +179,12 @@ class _Reader:
                 self.pages[-1].append((prefix + text, "heading" if marks else None))
                 prefix = marks = ""  # the rest of a paragraph split by a page break is plain text
 
+    def is_toc(self, ppr: _Element | None) -> bool:
+        return any(s.name.lower().startswith("toc ") for s in self.style_chain(ppr))
+
     def prefix(self, ppr: _Element | None) -> tuple[str, str]:
         """The heading marks ("## ") and the list number Word draws but does not store ("  - a) ")."""
-        style_id = _val(ppr.find(qn("w:pStyle"))) if ppr is not None else None
-        chain = self.style_chain(style_id or "Normal")
+        chain = self.style_chain(ppr)
         level = next((lv for s in chain if (lv := _heading_level(s.name))), 0)
         numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
         num_id = _val(numpr.find(qn("w:numId"))) if numpr is not None else None
@@ -199,7 +203,8 @@ class _Reader:
             return marks, ""
         return marks, (indent + "- " if ilvl else "") + label + " "
 
-    def style_chain(self, style_id: str) -> list[_Style]:
+    def style_chain(self, ppr: _Element | None) -> list[_Style]:
+        style_id = (_val(ppr.find(qn("w:pStyle"))) if ppr is not None else None) or self.default_style
         chain: list[_Style] = []
         while style_id in self.styles and len(chain) < 20:
             chain.append(self.styles[style_id])
@@ -271,11 +276,14 @@ def _text(p: _Element) -> str:
     return "".join(out)
 
 
-def _styles(document: DocxDocument) -> dict[str, _Style]:
-    styles = {}
+def _styles(document: DocxDocument) -> tuple[dict[str, _Style], str]:
+    """Paragraph styles by id, and the id of the default one (not always "Normal" in other languages)."""
+    styles, default = {}, "Normal"
     for st in document.styles.element.iter(qn("w:style")):
         if st.get(qn("w:type")) != "paragraph":
             continue
+        if st.get(qn("w:default")) in ("1", "true"):
+            default = st.get(qn("w:styleId"))
         numpr = st.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         ilvl = _val(numpr.find(qn("w:ilvl"))) if numpr is not None else None
         styles[st.get(qn("w:styleId"))] = _Style(
@@ -284,7 +292,7 @@ def _styles(document: DocxDocument) -> dict[str, _Style]:
             num_id=_val(numpr.find(qn("w:numId"))) if numpr is not None else None,
             ilvl=int(ilvl) if ilvl else None,
         )
-    return styles
+    return styles, default
 
 
 def _numbering_root(document: DocxDocument) -> _Element | None:
