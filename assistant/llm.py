@@ -1,0 +1,123 @@
+"""An optional LLM answerer through LangChain's chat-model interface, with its citations checked.
+
+The model is any OpenAI-compatible server (a hosted model, vLLM, Ollama, llama.cpp's server). Its
+reply is never trusted as cited: markers that point at no passage sent are removed, and a sentence
+left without a valid marker is listed in `unsupported` instead of being passed off as cited.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from assistant.models import Answer, Citation
+from index.search import Hit
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+NOT_FOUND = "I could not find this in the indexed papers."
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,3}\])*\s+(?=[A-Z0-9“\"‘(£])")
+
+
+def load_prompt(name: str) -> str:
+    """A prompt file from prompts/, by name."""
+    return (PROMPTS / f"{name}.md").read_text(encoding="utf-8")
+
+
+def _quote(text: str) -> str:
+    # A passage must not be able to close its own <passage> tag and speak outside it.
+    return html.escape(text, quote=True)
+
+
+def build_messages(question: str, hits: list[Hit]) -> list[BaseMessage]:
+    """The system prompt and the question with the passages, each in a tag numbered as its marker."""
+    template = load_prompt("passage")
+    passages = "\n".join(
+        template.format(
+            n=n,
+            title=_quote(h.passage.part_title or h.doc["title"]),
+            date=_quote(h.passage.part_date or h.doc.get("date") or "undated"),
+            label=_quote(h.passage.label),
+            text=_quote(h.passage.text),
+        )
+        for n, h in enumerate(hits, start=1)
+    )
+    user = load_prompt("answer_user").format(question=_quote(question), passages=passages)
+    return [SystemMessage(load_prompt("answer_system")), HumanMessage(user)]
+
+
+def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answer:
+    """Keep markers that point at a passage sent; list sentences left without one; cite only what is used."""
+    reply = reply.strip()
+    if not reply or NOT_FOUND.lower() in reply.lower():
+        related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], start=1)]
+        return Answer(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
+    valid = range(1, len(hits) + 1)
+    used: list[int] = []
+    kept_sentences, unsupported = [], []
+    for sentence in _SENTENCE.split(reply) if reply else []:
+        markers = [int(m) for m in _MARKER.findall(sentence)]
+        good = [m for m in markers if m in valid]
+        cleaned = _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", sentence)
+        cleaned = re.sub(r"\s+([.!?,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
+        if not good:
+            unsupported.append(cleaned)
+        used += [m for m in good if m not in used]
+        kept_sentences.append(cleaned)
+    citations = [Citation.from_hit(n, hits[n - 1]) for n in sorted(used)]
+    related = [Citation.from_hit(0, h) for n, h in enumerate(hits, start=1) if n not in used][:3]
+    return Answer(
+        question=question,
+        query=query,
+        answer=" ".join(kept_sentences),
+        abstained=False,
+        citations=citations,
+        related=related,
+        unsupported=unsupported,
+    )
+
+
+class LLMAnswerer:
+    """Answers from passages with a chat model; holds the model client."""
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self.model = model
+
+    @classmethod
+    def from_settings(cls, settings) -> LLMAnswerer:
+        from langchain_openai import ChatOpenAI
+
+        return cls(
+            ChatOpenAI(
+                model=settings.llm_model,
+                base_url=settings.llm_base_url,
+                api_key=settings.llm_api_key or "not-needed",
+                temperature=0,
+                timeout=60,
+                max_retries=1,
+            )
+        )
+
+    def answer(self, question: str, query: str, hits: list[Hit]) -> Answer:
+        """One call to the model, then the citation checks."""
+        if not hits:
+            return check_reply(question, query, NOT_FOUND, hits)
+        reply = self.model.invoke(build_messages(question, hits))
+        return check_reply(question, query, str(reply.content), hits)
+
+    def stream(self, question: str, query: str, hits: list[Hit]) -> Iterator[str | Answer]:
+        """The model's tokens as they come, then the checked Answer."""
+        if not hits:
+            yield check_reply(question, query, NOT_FOUND, hits)
+            return
+        parts = []
+        for chunk in self.model.stream(build_messages(question, hits)):
+            token = str(chunk.content)
+            parts.append(token)
+            yield token
+        yield check_reply(question, query, "".join(parts), hits)
