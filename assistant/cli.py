@@ -226,7 +226,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("search", help="ranked passages for a question")
     sp.add_argument("question")
-    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical", "rrf"), default="hybrid")
     filters(sp)
     sp.set_defaults(func=cmd_search, k=10)
 
@@ -260,7 +260,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="METRIC=VALUE",
         help="fail when the metric's 95%% CI lower bound is below VALUE (repeatable)",
     )
-    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help="retrieval mode")
+    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical", "rrf"), default="hybrid", help="retrieval mode")
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("demo", help="ingest the sample corpus and answer a few questions")

@@ -10,13 +10,13 @@ import numpy as np
 
 from index import lexical
 from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, embed_text
-from index.fuse import rrf
+from index.fuse import rrf, weighted
 from index.vectors import VectorIndex
 from ingest.errors import BadRequest, IndexMismatch
 from ingest.models import Passage
 from ingest.store import Store
 
-MODES = ("hybrid", "dense", "lexical")
+MODES = ("hybrid", "dense", "lexical", "rrf")  # rrf: the hybrid with rank fusion, for comparison
 CANDIDATES = 50  # from each ranker before fusion
 
 
@@ -135,13 +135,13 @@ class Index:
         where, params = (filters or Filters()).sql(access)
         dense: list[tuple[int, float]] = []
         lex: list[tuple[int, float]] = []
-        if mode in ("hybrid", "dense"):
+        if mode in ("hybrid", "rrf", "dense"):
             t0 = time.perf_counter()
             qvec = self.embedder.encode([query])[0]
             t1 = time.perf_counter()
             dense = self.vectors.search(qvec, CANDIDATES, self._allowed(where, params))
             t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
-        if mode in ("hybrid", "lexical"):
+        if mode in ("hybrid", "rrf", "lexical"):
             t0 = time.perf_counter()
             lex = lexical.search(self.store.db, query, CANDIDATES, where, params)
             t.lexical_ms = (time.perf_counter() - t0) * 1e3
@@ -150,8 +150,10 @@ class Index:
             ranked = dense
         elif mode == "lexical":
             ranked = lex
-        else:
+        elif mode == "rrf":
             ranked = rrf([[i for i, _ in dense], [i for i, _ in lex]])
+        else:
+            ranked = weighted(dense, lex)
         ranked = ranked[:k]
         passages = self.store.passages_by_id([i for i, _ in ranked])
         docs = self.store.doc_info(list({p.doc_id for p in passages.values()}))
