@@ -25,14 +25,14 @@ once in their file, split ratio far from 40/60.
 
 Standard library only.
 """
+
 import argparse
 import collections
 import json
 import os
 import sys
 
-TYPES = ["fact", "number", "inspection", "recommendation", "action",
-         "people", "multi", "temporal", "unanswerable"]
+TYPES = ["fact", "number", "inspection", "recommendation", "action", "people", "multi", "temporal", "unanswerable"]
 SPLITS = ["tune", "report"]
 KEYS = {"id", "question", "type", "answer", "key_facts", "evidence", "split"}
 MIN_TOTAL = 90
@@ -48,11 +48,10 @@ def default_seeds_dir():
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("seeds", nargs="?", default=default_seeds_dir(),
-                    help="directory holding the seed .txt files")
-    ap.add_argument("--dev", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "dev.jsonl"),
-        help="path to dev.jsonl")
+    ap.add_argument("seeds", nargs="?", default=default_seeds_dir(), help="directory holding the seed .txt files")
+    ap.add_argument(
+        "--dev", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "dev.jsonl"), help="path to dev.jsonl"
+    )
     args = ap.parse_args(argv)
 
     errors, warnings = [], []
