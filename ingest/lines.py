@@ -18,7 +18,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "a) text", "(b) text", "- (ii) text", "- I. text": sub-points under a numbered paragraph.
     ("sub", re.compile(r"^\s*(?:-\s+)?\(?([a-zA-Z]|[ivx]{1,5}|[IVX]{1,5})\)\s+|^\s*-\s+([IVX]{1,5})\.\s+")),
     # "6 OFSTED INSPECTION OUTCOME REPORT": an item heading in minutes.
-    ("item", re.compile(r"^\s*(\d{1,2})\s+(?=[A-Z][A-Z'’&,\-/ ]{3,}$)")),
+    ("item", re.compile(r"^\s*(\d{1,2})\s+(?=[A-Z][A-Z0-9'’&,\-/ ]{3,}$)")),
     ("bullet", re.compile(r"^\s*(?:[-•✓*▪●◦]\s+)+")),
 )
 

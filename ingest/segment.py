@@ -19,6 +19,7 @@ from ingest.tokens import count_tokens
 MAX_TOKENS = 200  # a passage longer than this is split at sentence ends (MiniLM reads 256 word pieces)
 GROUP_TOKENS = 160  # a lead-in and its short bullet list stay one passage up to this
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z(\"“‘£0-9])")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
 _ROW_REF = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})?)\b")
 _PARAGRAPH_KINDS = ("num", "sub", "bullet", "text", "keyfinding", "recommendation", "resolved")
 
@@ -258,10 +259,18 @@ def segment(text: str, doc_id: str, page_starts: tuple[int, ...] = ()) -> list[P
     for d in drafts:
         if d.block == "table":
             tables += 1
-            pieces = _split_table(text, d, tables)
+            # A single row over the budget is cut at its sentence ends like any paragraph.
+            pieces = [
+                (cut, part_no if len(cuts) == 1 else n)
+                for piece, part_no in _split_table(text, d, tables)
+                for cuts in [_split_long(text, piece)]
+                for cut, n in cuts
+            ]
         else:
             pieces = _split_long(text, d)
         for piece, part_no in pieces:
+            if len(_WORDS.findall(text[piece.start : piece.end])) < 2:
+                continue  # "12:30", "15 - 28", "_": agenda times and page ranges are not citable
             pack = parts[piece.part]
             out.append(
                 Passage(
