@@ -1,0 +1,100 @@
+"""`council eval`: run the assistant (in process or over HTTP) or read another system's answers, and score."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from evals.compare import compare, format_comparison
+from evals.dataset import Question, load_dataset
+from evals.errors import EvalError
+from evals.gate import check_floors
+from evals.html_report import write_html
+from evals.outputs import load_answers
+from evals.report import format_table, write_json
+from evals.run import run_eval, score_answers
+
+RETRIEVED_K = 10
+
+
+def _citations(citations: list[Mapping]) -> list[dict]:
+    return [{"n": c["n"], "file": c["source"], "text": c["text"]} for c in citations]
+
+
+def in_process(settings, mode: str) -> Callable[[Question], dict]:
+    """Answers from an Assistant in this process, with the ranked passages retrieval returned."""
+    from assistant.engine import Assistant
+
+    assistant = Assistant(settings)
+
+    def answer(q: Question) -> dict:
+        hits = assistant.index.search(q.question, k=RETRIEVED_K, mode=mode, access=("public", "restricted"))
+        a = assistant.ask(q.question, role="member")
+        return {
+            "id": q.id,
+            "answer": a.answer,
+            "abstained": a.abstained,
+            "citations": _citations([c.model_dump() for c in a.citations]),
+            "retrieved": [{"file": h.doc["source"], "text": h.passage.text} for h in hits],
+            "latency_ms": a.timings["total_ms"],
+        }
+
+    return answer
+
+
+def over_http(url: str, api_key: str | None, mode: str) -> Callable[[Question], dict]:
+    """Answers from a running service: POST /ask for the answer, GET /search for the ranking."""
+    import httpx
+
+    client = httpx.Client(base_url=url.rstrip("/"), timeout=60, headers={"X-API-Key": api_key} if api_key else {})
+
+    def answer(q: Question) -> dict:
+        hits = client.get("/search", params={"q": q.question, "k": RETRIEVED_K, "mode": mode})
+        hits.raise_for_status()
+        t0 = time.perf_counter()
+        r = client.post("/ask", json={"question": q.question})
+        latency = (time.perf_counter() - t0) * 1e3
+        r.raise_for_status()
+        a = r.json()
+        return {
+            "id": q.id,
+            "answer": a["answer"],
+            "abstained": a["abstained"],
+            "citations": _citations(a["citations"]),
+            "retrieved": [{"file": h["source"], "text": h["text"]} for h in hits.json()["hits"]],
+            "latency_ms": latency,
+        }
+
+    return answer
+
+
+def run_from_cli(args: argparse.Namespace, settings) -> int:
+    """Score, print the table, write reports, compare and gate; 0 when the gate passes."""
+    try:
+        questions = load_dataset(args.dataset, args.split)
+        if args.answers:
+            result = score_answers(questions, load_answers(args.answers), dataset=args.dataset, split=args.split)
+        else:
+            fn = over_http(args.url, settings.api_keys.split(":")[0] or None, args.mode) if args.url else None
+            fn = fn or in_process(settings, args.mode)
+            result = run_eval(questions, fn, dataset=args.dataset, split=args.split)
+        print(format_table(result))
+        if args.out:
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            write_json(result, out / "report.json")
+            write_html(result, out / "report.html")
+            print(f"\nwrote {out / 'report.json'} and {out / 'report.html'}")
+        if args.compare:
+            print()
+            print(format_comparison(compare(args.compare, result)))
+        failures = check_floors(result, args.min)
+    except EvalError as e:
+        print(f"council eval: {e}", file=sys.stderr)
+        return 2
+    for line in failures:
+        print(f"gate: {line}", file=sys.stderr)
+    return 1 if failures else 0
