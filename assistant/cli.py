@@ -15,7 +15,7 @@ DEMO_QUESTIONS = (
     "How long do children wait for an autism assessment?",
     "What did Ofsted say about caseloads?",
     "Which recommendations did the select committee make about foster carers?",
-    "What is the council's policy on bin collections?",
+    "What judgement did Ofsted give children's services at its 2024 inspection?",
 )
 
 

@@ -16,6 +16,7 @@ from ingest.errors import BadRequest
 NOT_FOUND = "I could not find this in the indexed papers."
 KIND_BONUS = 0.05  # fused scores run 0..1: this lifts a passage of the kind asked for a few places, no more
 RELATED = 3
+ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
 
 
 def missing_specifics(question: str, hits: list[Hit]) -> list[str]:
@@ -104,8 +105,10 @@ class Assistant:
         """Abstain when the passages do not match the question's meaning, its words, or its specifics."""
         if not hits or best is None:
             return True
-        cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
-        if cosine < self.settings.abstain_cosine or best.coverage < self.settings.abstain_coverage:
+        cosine = max((h.dense for h in hits[:ABSTAIN_DEPTH] if h.dense is not None), default=0.0)
+        if cosine < self.settings.abstain_cosine:
+            return True
+        if self.index.coverage(question, hits[:ABSTAIN_DEPTH]) < self.settings.abstain_coverage:
             return True
         return bool(missing_specifics(question, hits))
 

@@ -21,7 +21,7 @@ from index.search import Hit
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 NOT_FOUND = "I could not find this in the indexed papers."
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-_SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[\d{1,3}\])*\s+(?=[A-Z0-9“\"‘(£])")
+_SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9“\"‘(£])")
 
 
 def load_prompt(name: str) -> str:

@@ -12,21 +12,19 @@ import itertools
 import json
 from pathlib import Path
 
-from assistant import extractive
-from assistant.engine import Assistant, missing_specifics
+from assistant.engine import ABSTAIN_DEPTH, Assistant, missing_specifics
 from assistant.settings import Settings
 
 DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
 
 
 def features(assistant: Assistant, question: str) -> tuple[float, float, bool]:
-    """(best cosine among the top 3 passages, best sentence coverage, specifics missing) for a question."""
+    """(best cosine among the top 3 passages, best IDF-weighted term coverage, specifics missing)."""
     from index.search import Timings
 
     hits = assistant.retrieve(question, assistant.settings.k, None, ("public",), Timings())
-    scored = extractive.score_sentences(question, hits)
-    cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
-    coverage = max((s.coverage for s in scored), default=0.0)
+    cosine = max((h.dense for h in hits[:ABSTAIN_DEPTH] if h.dense is not None), default=0.0)
+    coverage = assistant.index.coverage(question, hits[:ABSTAIN_DEPTH])
     return cosine, coverage, bool(missing_specifics(question, hits))
 
 
@@ -43,7 +41,7 @@ def main() -> None:
     n_ans = len(data) - n_un or 1
     best = None
     # Highest thresholds first: among equally good pairs keep the one that declines off-topic questions most.
-    grid = itertools.product([x / 100 for x in range(60, 19, -2)], [x / 100 for x in range(60, -1, -5)])
+    grid = itertools.product([x / 100 for x in range(60, 19, -2)], [x / 100 for x in range(80, -1, -5)])
     for cos_t, cov_t in grid:
         abstain = [(c < cos_t or v < cov_t or m, u) for (c, v, m), u in data]
         false_abstain = sum(a and not u for a, u in abstain) / n_ans
@@ -52,8 +50,8 @@ def main() -> None:
         cost = 2 * false_abstain + false_answer
         if best is None or cost < best[0]:
             best = (cost, cos_t, cov_t, false_abstain, false_answer)
-    for (c, v, m), u in data:
-        print(f"{'UN ' if u else 'ANS'} cosine={c:.3f} coverage={v:.3f} missing_specifics={m}")
+    for ((c, v, m), u), q in zip(data, (r["question"] for r in rows), strict=True):
+        print(f"{'UN ' if u else 'ANS'} cosine={c:.3f} coverage={v:.3f} missing_specifics={m} {q}")
     _, cos_t, cov_t, fa, fn = best
     print(
         f"chosen on {args.split} (n={len(data)}): abstain_cosine={cos_t} abstain_coverage={cov_t}"

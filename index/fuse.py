@@ -23,7 +23,7 @@ def weighted(
     dense: list[tuple[int, float]], lexical: list[tuple[int, float]], dense_weight: float = DENSE_WEIGHT
 ) -> list[tuple[int, float]]:
     """Fuse (id, score) lists by a weighted sum of their min-max normalised scores; best first."""
-    a, b = _minmax(dense), _minmax(lexical)
+    a, b = _minmax(dense), _minmax(lexical)  # a lexical-only candidate's cosine is scored, not assumed 0
     fused = {i: dense_weight * a.get(i, 0.0) + (1 - dense_weight) * b.get(i, 0.0) for i in a.keys() | b.keys()}
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 
@@ -37,6 +38,7 @@ def remove(db: sqlite3.Connection, ids: list[int]) -> None:
 def query_terms(question: str) -> list[str]:
     """The question's content words, as FTS5 string literals."""
     words = re.findall(r"[\w£%][\w'’.£%-]*\w|\w", question.lower())
+    words = [re.sub(r"['’]s$", "", w) for w in words]  # "board's" is the board: FTS splits it as board + s
     terms = [w.replace('"', "") for w in words if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
     return list(dict.fromkeys(f'"{t}"' for t in terms))
 
@@ -54,3 +56,29 @@ def search(
         f" WHERE passages_fts MATCH ? AND ({where}) ORDER BY bm25(passages_fts, 1.0, 0.4) LIMIT ?"
     )
     return [(r[0], r[1]) for r in db.execute(sql, (" OR ".join(terms), *params, k))]
+
+
+def coverage(db: sqlite3.Connection, question: str, ids: list[int]) -> dict[int, float]:
+    """For each passage id, the share of the question's terms it holds, each term weighted by its corpus IDF.
+
+    A term no passage holds ("bin collections" in papers about children's services) weighs most, so a
+    question whose distinctive words are nowhere in the papers scores low however many common words match.
+    """
+    terms = query_terms(question)
+    if not terms or not ids:
+        return {i: 0.0 for i in ids}
+    n = db.execute("SELECT count(*) FROM passages_fts").fetchone()[0] or 1
+    marks = ",".join("?" for _ in ids)
+    weight: dict[str, float] = {}
+    holders: dict[str, set[int]] = {}
+    for t in terms:
+        df = db.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (t,)).fetchone()[0]
+        weight[t] = math.log(1 + n / (1 + df))
+        holders[t] = {
+            r[0]
+            for r in db.execute(
+                f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})", (t, *ids)
+            )
+        }
+    total = sum(weight.values())
+    return {i: sum(w for t, w in weight.items() if i in holders[t]) / total for i in ids}

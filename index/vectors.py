@@ -55,6 +55,25 @@ class VectorIndex:
         scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
 
+    def scores(self, query: np.ndarray, ids: list[int]) -> dict[int, float]:
+        """Cosine of the query with the stored vectors of these ids (those the index holds)."""
+        if not ids:
+            return {}
+        id_map = self._positions()
+        known = [i for i in ids if i in id_map]
+        if not known:
+            return {}
+        vecs = np.vstack([self.index.index.reconstruct(id_map[i]) for i in known])
+        return dict(zip(known, (vecs @ query.astype(np.float32)).tolist(), strict=True))
+
+    def _positions(self) -> dict[int, int]:
+        # id -> row of the flat index; rebuilt only when the index changed size.
+        if getattr(self, "_pos_size", -1) != self.size:
+            ids = faiss.vector_to_array(self.index.id_map)
+            self._pos = {int(i): n for n, i in enumerate(ids)}
+            self._pos_size = self.size
+        return self._pos
+
     # --- persistence ------------------------------------------------------------------------
     def save(self, store: Store) -> None:
         """Write a new generation atomically and record it, with the ids' fingerprint, in the store."""
