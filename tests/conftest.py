@@ -1,0 +1,52 @@
+"""Session fixtures: the seed papers, loaded once; the model, loaded once; the seed index, built once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.load import load_document
+from ingest.models import Document
+
+# Before any test module imports sentence-transformers (index.embed loads it lazily): never reach for a hub.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The folder of the five seed papers (000..004)."""
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_docs(seeds_dir: Path) -> dict[str, Document]:
+    """Each seed file name -> its loaded Document."""
+    return {path.name: load_document(path) for path in sorted(seeds_dir.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+    from index.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedder) -> Iterator:
+    """An Index over the five seeds, built once per session; tests must not change it."""
+    from index.build import ingest_paths
+    from index.search import Index
+
+    index = Index(tmp_path_factory.mktemp("seed_home"), embedder=embedder)
+    report = ingest_paths(index, [seeds_dir])
+    assert len(report.added) == 5 and report.failed == [], report.summary()
+    yield index
+    index.close()

@@ -1,0 +1,149 @@
+"""Document metadata: inferred from the text, then a NAME.meta.json sidecar, then explicit overrides."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import BadRequest, CorruptFile
+from ingest.lines import split_lines
+from ingest.load import load_document
+from ingest.metadata import infer
+from ingest.parts import find_parts
+from ingest.readers import read
+
+
+def _infer(seeds_dir: Path, prefix: str) -> dict[str, str | None]:
+    path = next(seeds_dir.glob(f"{prefix}_*.txt"))
+    text = read(path).text
+    return infer(text, find_parts(split_lines(text)))
+
+
+@pytest.fixture
+def paper(tmp_path: Path, seeds_dir: Path) -> Path:
+    """A copy of seed 004 (a Cabinet report of 9 November 2021) under a plain name."""
+    path = tmp_path / "paper.txt"
+    shutil.copy(next(seeds_dir.glob("004_*.txt")), path)
+    return path
+
+
+def test_infer_cabinet_report(seeds_dir):
+    meta = _infer(seeds_dir, "000")
+    assert meta == {
+        "title": "Children's Services Update",
+        "date": "2018-12-10",
+        "body": "Cabinet",
+        "doc_type": "report",
+        "council": "Buckinghamshire County Council",
+        "access": "public",
+    }
+
+
+def test_infer_select_committee_agenda_pack(seeds_dir):
+    meta = _infer(seeds_dir, "001")
+    assert (meta["date"], meta["body"], meta["doc_type"]) == (
+        "2022-06-30",
+        "Children's & Education Select Committee",
+        "agenda",
+    )
+
+
+def test_infer_inquiry_report(seeds_dir):
+    meta = _infer(seeds_dir, "003")
+    assert meta["doc_type"] == "inquiry report"
+    assert meta["title"] == "Improving Children's Social Care Inquiry"
+
+
+def test_infer_improvement_plan_update(seeds_dir):
+    meta = _infer(seeds_dir, "004")
+    assert (meta["date"], meta["body"], meta["title"]) == (
+        "2021-11-09",
+        "Cabinet",
+        "Children's Social Care Improvement Plan Update",
+    )
+
+
+def test_loaded_seeds_carry_inferred_metadata(seed_docs):
+    got = {name[:3]: (d.date, d.body, d.doc_type, d.access, d.source) for name, d in seed_docs.items()}
+    assert got["000"] == ("2018-12-10", "Cabinet", "report", "public", "000_7fe6b5480f42e76b.txt")
+    assert got["001"][:3] == ("2022-06-30", "Children's & Education Select Committee", "agenda")
+    assert got["003"][2] == "inquiry report"
+    assert got["004"][0] == "2021-11-09"
+    assert len({d.doc_id for d in seed_docs.values()}) == 5
+
+
+def test_sidecar_overrides_inferred_fields(paper):
+    paper.with_name("paper.txt.meta.json").write_text(json.dumps({"access": "restricted", "body": "X"}))
+    doc = load_document(paper)
+    assert (doc.access, doc.body) == ("restricted", "X")
+    # Fields the sidecar does not name stay as inferred.
+    assert (doc.date, doc.title, doc.source) == (
+        "2021-11-09",
+        "Children's Social Care Improvement Plan Update",
+        "paper.txt",
+    )
+
+
+def test_sidecar_may_replace_the_suffix(paper):
+    paper.with_name("paper.meta.json").write_text(json.dumps({"title": "Plan update", "date": None}))
+    doc = load_document(paper)
+    assert (doc.title, doc.date) == ("Plan update", "2021-11-09")  # a null field is no override
+
+
+def test_sidecar_does_not_change_the_document_id(paper):
+    before = load_document(paper).doc_id
+    paper.with_name("paper.txt.meta.json").write_text(json.dumps({"access": "restricted"}))
+    assert load_document(paper).doc_id == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"access": "restricted",', "is not valid JSON"),
+        ('["restricted"]', "must hold a JSON object"),
+        ('{"access": "restricted", "colour": "red", "owner": "me"}', "unknown fields: colour, owner"),
+        (b"\xff\xfe{}", "is not valid JSON"),
+    ],
+)
+def test_bad_sidecar_is_a_corrupt_file(paper, content, message):
+    sidecar = paper.with_name("paper.txt.meta.json")
+    if isinstance(content, bytes):
+        sidecar.write_bytes(content)
+    else:
+        sidecar.write_text(content)
+    with pytest.raises(CorruptFile, match=message) as err:
+        load_document(paper)
+    assert "paper.txt.meta.json" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_overrides_beat_the_sidecar(paper):
+    paper.with_name("paper.txt.meta.json").write_text(json.dumps({"access": "restricted", "body": "X"}))
+    doc = load_document(paper, overrides={"body": "Y", "title": None})
+    assert (doc.body, doc.access, doc.title) == ("Y", "restricted", "Children's Social Care Improvement Plan Update")
+    assert load_document(paper, overrides={"access": "public"}).access == "public"
+
+
+def test_unknown_access_level_is_a_bad_request(paper):
+    with pytest.raises(BadRequest, match="access must be one of public, restricted, not 'secret'"):
+        load_document(paper, overrides={"access": "secret"})
+    paper.with_name("paper.txt.meta.json").write_text(json.dumps({"access": "secret"}))
+    with pytest.raises(BadRequest, match="'secret'"):
+        load_document(paper)
+
+
+@pytest.mark.xfail(
+    reason="load_document: a sidecar (or override) date is taken verbatim; '10 December 2018' is stored as the"
+    " document date although dates are ISO everywhere else, so since/until filters compare it as a string",
+    strict=True,
+)
+def test_sidecar_date_is_normalised_or_refused(paper):
+    paper.with_name("paper.txt.meta.json").write_text(json.dumps({"date": "10 December 2018"}))
+    try:
+        doc = load_document(paper)
+    except (CorruptFile, BadRequest):
+        return
+    assert doc.date == "2018-12-10"
