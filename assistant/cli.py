@@ -70,21 +70,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         if v
     }
-    files = expand(args.paths)
+    total = len(expand(args.paths))
     index = _index(args)
-    with tqdm(total=len(files), unit="file", disable=args.quiet or not sys.stderr.isatty()) as bar:
+    with tqdm(total=total, unit="file", disable=args.quiet or not sys.stderr.isatty()) as bar:
 
         def step(path: Path) -> None:
             bar.set_postfix_str(path.name[:40])
             bar.update(1)
 
-        report = ingest_paths(index, files, overrides, progress=step)
+        report = ingest_paths(index, args.paths, overrides, progress=step)
     index.close()
     for name, reason in report.failed:
         print(f"failed: {name}: {reason}", file=sys.stderr)
     print(report.summary())
     ok = report.added or report.unchanged or report.replaced
-    return 0 if ok or not files else 1
+    return 0 if ok or not total else 1
 
 
 def cmd_passages(args: argparse.Namespace) -> int:

@@ -35,14 +35,19 @@ class IngestReport:
         )
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the supported files under folders named (recursively), in a stable order."""
-    out: list[Path] = []
+def expand(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for files named, and for supported files under folders named, in a stable order.
+
+    A file named directly is its own name; one found in a folder is named by its path inside that folder,
+    so 2018/minutes.txt and 2019/minutes.txt stay two documents.
+    """
+    out: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            out.extend((f, f.relative_to(path).as_posix()) for f in files)
         else:
-            out.append(path)
+            out.append((path, path.name))
     return out
 
 
@@ -50,7 +55,7 @@ def add_document(index: Index, doc: Document, report: IngestReport) -> None:
     """Put one loaded document into the index, replacing an older version of the same source."""
     store = index.store
     old = store.find_source(doc.source)
-    if old == doc.doc_id or (old is None and store.has_document(doc.doc_id)):
+    if old == doc.doc_id:
         report.unchanged.append(doc.source)
         return
     texts = [embed_text(p, doc.title) for p in doc.passages]
@@ -80,13 +85,13 @@ def ingest_paths(
     """Ingest files and folders; a bad file is reported and skipped, the rest still go in."""
     report = IngestReport()
     dirty = 0
-    for path in expand(paths):
+    for path, source in expand(paths):
         if progress:
             progress(path)
         try:
             if not path.is_file():
                 raise CouncilError("no such file")
-            doc = load_document(path, overrides)
+            doc = load_document(path, overrides, source=source)
             before = len(report.added) + len(report.replaced)
             add_document(index, doc, report)
             dirty += len(report.added) + len(report.replaced) - before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ class Filters:
 
     def sql(self, access: tuple[str, ...]) -> tuple[str, tuple]:
         """A WHERE clause over p=passages, d=documents, and its parameters."""
+        for name, value in (("since", self.since), ("until", self.until)):
+            if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                raise BadRequest(f"{name} must be an ISO date like 2021-06-30, not {value!r}")
         clauses = [f"d.access IN ({','.join('?' for _ in access)})"]
         params: list = list(access)
         for column, value in (
@@ -83,6 +87,7 @@ class Index:
         lexical.ensure(self.store.db)
         built_with = self.store.get_meta("model")
         if built_with and built_with != model:
+            self.store.close()
             raise IndexMismatch(
                 f"the index in {home} was built with model {built_with!r}, not {model!r};"
                 " use that model, or ingest into a new COUNCIL_HOME"
@@ -135,6 +140,8 @@ class Index:
             raise BadRequest(f"mode must be one of {', '.join(MODES)}")
         if not query.strip():
             raise BadRequest("the question is empty")
+        if k < 1:
+            raise BadRequest("k must be at least 1")
         t = timings or Timings()
         where, params = (filters or Filters()).sql(access)
         dense: list[tuple[int, float]] = []

@@ -30,9 +30,7 @@ def drop_furniture(pages: list[str]) -> list[str]:
         kept = [
             ln
             for ln in lines
-            if not (
-                _BLANK_PAGE.match(ln) or (len(pages) > 1 and _PAGE_NUMBER.match(ln)) or _key(ln) in repeated
-            )
+            if not (_BLANK_PAGE.match(ln) or (len(pages) > 1 and _PAGE_NUMBER.match(ln)) or _key(ln) in repeated)
         ]
         cleaned.append("\n".join(kept))
     return cleaned

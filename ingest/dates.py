@@ -28,9 +28,7 @@ MONTHS = {
 }
 
 DATE = re.compile(
-    r"\b(\d{1,2})\s*(?:st|nd|rd|th)?\s+("
-    + "|".join(sorted(MONTHS, key=len, reverse=True))
-    + r")\.?,?\s+(\d{4})\b",
+    r"\b(\d{1,2})\s*(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})\b",
     re.IGNORECASE,
 )
 

@@ -11,8 +11,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("agenda", re.compile(r"^\s*Agenda Item\s+(\d{1,2})\b", re.IGNORECASE)),
     ("keyfinding", re.compile(r"^\s*(?:-\s+)?\**Key finding\s+(\d{1,2})\b", re.IGNORECASE)),
     ("recommendation", re.compile(r"^\s*(?:-\s+)?\**Recommendation\s+(\d{1,2})\s*[:.]", re.IGNORECASE)),
-    ("resolved", re.compile(r"^\s*(?:-\s+)?RESOLVED\b")),
-    ("table", re.compile(r"\t")),
+    ("resolved", re.compile(r"^\s*(?:-\s+)?(RESOLVED\b|Resolved:)")),
+    # A tab between cells; not the indentation before a line, nor the one tab after "45." in "45.\tText".
+    (
+        "table",
+        re.compile(
+            r"^[ \t]*(?!(?:-\s+)?\(?(?:\d{1,3}(?:\.\d{1,2})?\.?|[a-zA-Z]\)|[ivxIVX]{1,5}[.)])\t[^\t]*$)\S[^\t]*\t"
+        ),
+    ),
     # "45. text", "- 45. text", "2.9 text": the paper's own paragraph numbers.
     ("num", re.compile(r"^\s*(?:-\s+)?(?:(\d{1,3}\.\d{1,2})\.?|(\d{1,3})\.)\s+(?=\S)")),
     # "a) text", "(b) text", "- (ii) text", "- I. text": sub-points under a numbered paragraph.
@@ -51,10 +57,10 @@ class Line:
 
 def classify(text: str) -> tuple[str, str | None]:
     """Name a line's kind from its shape, and the number or letter it carries."""
-    if not text.strip():
-        return "blank", None
+    if not text.strip() or text.strip() in ("-", "–", "•", "✓", "*"):
+        return "blank", None  # a bullet with nothing after it is what a page break left behind
     for kind, pattern in _PATTERNS:
-        m = pattern.search(text) if kind == "table" else pattern.match(text)
+        m = pattern.match(text)
         if m:
             key = next((g for g in m.groups() if g), None) if m.groups() else None
             return kind, key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +19,16 @@ from ingest.segment import segment
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def content_hash(data: bytes) -> str:
-    """The document id: the same bytes always get the same id."""
-    return hashlib.sha256(data).hexdigest()[:16]
+def content_hash(data: bytes, source: str = "", fields: dict[str, str] | None = None) -> str:
+    """The document id: the same bytes, from the same source, described the same way, get the same id.
+
+    Metadata the user set (sidecar, flags) is part of it, so marking a paper restricted re-ingests it.
+    """
+    h = hashlib.sha256()
+    h.update(source.encode("utf-8") + b"\0")
+    h.update(json.dumps(fields or {}, sort_keys=True).encode("utf-8") + b"\0")
+    h.update(data)
+    return h.hexdigest()[:16]
 
 
 def load_document(
@@ -33,12 +41,16 @@ def load_document(
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLarge(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
-    doc_id = content_hash(path.read_bytes())
+    source = source or path.name
+    given = metadata.sidecar(path)
+    given.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    if "date" in given:
+        given["date"] = metadata.iso_date(given["date"])
+    doc_id = content_hash(path.read_bytes(), source, given)
     extracted = read(path)
     parts = find_parts(split_lines(extracted.text))
     fields = metadata.infer(extracted.text, parts)
-    fields.update(metadata.sidecar(path))
-    fields.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    fields.update(given)
     if fields["access"] not in metadata.ACCESS_LEVELS:
         raise BadRequest(f"access must be one of {', '.join(metadata.ACCESS_LEVELS)}, not {fields['access']!r}")
     part_kind = {p.title: p.kind for p in parts}
@@ -48,7 +60,7 @@ def load_document(
     )
     return Document(
         doc_id=doc_id,
-        source=source or path.name,
+        source=source,
         title=fields["title"] or path.stem,
         date=fields["date"],
         body=fields["body"],

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from ingest.dates import find_dates, first_date
-from ingest.errors import CorruptFile
+from ingest.errors import BadRequest, CorruptFile
 from ingest.parts import Part
 
 FIELDS = ("title", "date", "body", "doc_type", "council", "access")
 ACCESS_LEVELS = ("public", "restricted")
 _COUNCIL = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?(?: County| District| Borough| City)? Council)\b")
 _COMMITTEE = re.compile(r"((?:[A-Z][\w'’&,]*[ \t]+|&[ \t]+)+Select Committee)")
+
+
+def iso_date(value: str) -> str:
+    """A date given by a user (sidecar, flag) as ISO yyyy-mm-dd; BadRequest when it is not a date."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    found = first_date(value)
+    if not found:
+        raise BadRequest(f"date {value!r} is not a date (use 2018-12-10 or 10 December 2018)")
+    return found
 
 
 def _field(text: str, name: str) -> str | None:

@@ -96,6 +96,12 @@ def _is_heading(b: _Block, lines: list[Line]) -> int | None:
     next_blank = b.last + 1 >= len(lines) or lines[b.last + 1].kind == "blank"
     if b.kind == "text" and looks_like_heading(ln, prev_blank, next_blank):
         return 4 if ln.text.strip().startswith("**") else 5
+    # A longer unpunctuated line standing above a heading ("The effectiveness of the local area in ...",
+    # then "Strengths") is a heading one level up.
+    if b.kind == "text" and prev_blank and next_blank and 6 <= ln.words <= 25 and not ln.ends_sentence:
+        k = next((k for k in range(b.last + 1, len(lines)) if lines[k].kind != "blank"), None)
+        if k is not None and _is_heading(_Block(k, k, lines[k].kind, None), lines) is not None:
+            return 4
     # "1. Purpose": a numbered line of a few words standing alone is a numbered heading.
     if b.kind == "num" and prev_blank and next_blank and ln.words <= 5 and not ln.ends_sentence:
         return 3
@@ -268,6 +274,7 @@ def segment(text: str, doc_id: str, page_starts: tuple[int, ...] = ()) -> list[P
             ]
         else:
             pieces = _split_long(text, d)
+        ordinal_label = f"¶{len(out) + 1}"  # no numbering of the paper's own: a stable ordinal, one per paragraph
         for piece, part_no in pieces:
             if len(_WORDS.findall(text[piece.start : piece.end])) < 2:
                 continue  # "12:30", "15 - 28", "_": agenda times and page ranges are not citable
@@ -276,8 +283,7 @@ def segment(text: str, doc_id: str, page_starts: tuple[int, ...] = ()) -> list[P
                 Passage(
                     doc_id=doc_id,
                     ordinal=len(out),
-                    # No numbering of the paper's own: a stable ordinal.
-                    label=piece.label or f"¶{len(out) + 1}",
+                    label=piece.label or ordinal_label,
                     section=piece.section,
                     start=piece.start,
                     end=piece.end,

@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL, page_starts TEXT NOT NULL DEFAULT '[]', passage_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY,  -- also the FAISS id and the FTS rowid
+    -- also the FAISS id and the FTS rowid; AUTOINCREMENT so a deleted passage's id is never reused, which
+    -- is what lets a FAISS file written before a replacement be told apart from one written after it
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL, label TEXT NOT NULL, section TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER, part_no INTEGER, lead TEXT, kind TEXT,

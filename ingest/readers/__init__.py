@@ -29,9 +29,7 @@ def _reader_for(suffix: str) -> Callable[[Path], Extracted]:
         from ingest.readers.html import read_html
 
         return read_html
-    raise UnsupportedFile(
-        f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUFFIXES)}"
-    )
+    raise UnsupportedFile(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUFFIXES)}")
 
 
 def read(path: Path) -> Extracted:

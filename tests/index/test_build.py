@@ -200,11 +200,6 @@ def test_deleting_a_document_removes_it_from_search(home, paper, embedder):
         again.close()
 
 
-@pytest.mark.xfail(
-    reason="build.add_document treats a file with the same bytes as unchanged, so a sidecar that now says"
-    " access=restricted is ignored and the paper stays public",
-    strict=True,
-)
 def test_sidecar_access_change_is_applied_on_reingest(index, paper):
     ingest_paths(index, [paper])
     paper.with_name("paper.txt.meta.json").write_text(json.dumps({"access": "restricted"}))
@@ -213,11 +208,6 @@ def test_sidecar_access_change_is_applied_on_reingest(index, paper):
     assert index.search("staff morale", k=5) == []
 
 
-@pytest.mark.xfail(
-    reason="build.add_document: a file changed to the same bytes as another stored file deletes its old"
-    " version and inserts a doc_id that exists; sqlite3.IntegrityError escapes ingest_paths",
-    strict=True,
-)
 def test_file_changed_to_a_copy_of_another_is_reported_not_fatal(index, paper):
     copy = paper.parent / "copy.txt"
     copy.write_text("1. Library opening hours are extended on Saturdays from June.\n")
@@ -228,11 +218,6 @@ def test_file_changed_to_a_copy_of_another_is_reported_not_fatal(index, paper):
     _consistent(index)
 
 
-@pytest.mark.xfail(
-    reason="build: a document's source is its bare file name, so two files of the same name in different"
-    " folders replace each other (1 added, 1 replaced) and swap places again on every re-run",
-    strict=True,
-)
 def test_same_file_name_in_two_folders_keeps_both(index, tmp_path):
     for year, topic in (("2018", "the library budget"), ("2019", "the bridge repairs")):
         (tmp_path / "docs" / year).mkdir(parents=True)

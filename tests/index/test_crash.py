@@ -169,12 +169,6 @@ def test_ingest_killed_at_random_moments_stays_consistent(tmp_path, seeds_dir, e
     assert time.monotonic() - started < 120
 
 
-@pytest.mark.xfail(
-    reason="vectors.load trusts a generation whose passage-id fingerprint matches the store, but SQLite reuses"
-    " the ids of a replaced document's deleted passages: after a crash between the store commit and the"
-    " FAISS save, the old vectors are loaded for the new passages",
-    strict=True,
-)
 def test_replacement_committed_before_a_crash_gets_fresh_vectors(tmp_path, embedder):
     home, paper = tmp_path / "home", tmp_path / "notice.txt"
     paper.write_text(
@@ -194,7 +188,8 @@ def test_replacement_committed_before_a_crash_gets_fresh_vectors(tmp_path, embed
 
     again = Index(home, embedder=embedder)
     try:
-        assert again.store.all_passage_ids() == old_ids  # the same ids, now naming other text
+        # Ids are never reused (AUTOINCREMENT): the saved FAISS file no longer matches and is rebuilt.
+        assert not set(again.store.all_passage_ids()) & set(old_ids)
         first = again.store.document(doc.doc_id).passages[0]
         hit = again.search(embed_text(first, doc.title), k=1, mode="dense")[0]
         assert hit.passage.text.startswith("1. The zebra crossing")

@@ -204,11 +204,6 @@ def test_public_caller_gets_public_hits_for_the_secret_query(access_index):
     assert {h.doc["source"] for h in hits} == {"public.txt"}
 
 
-@pytest.mark.xfail(
-    reason="search: k is not checked; a negative k slices the ranking from the end (ranked[:k]) and lexical"
-    " LIMIT -1 is no limit, so k=-1 returns all but one of the matches instead of a BadRequest or nothing",
-    strict=True,
-)
 @pytest.mark.parametrize("mode", ["lexical", "hybrid"])
 def test_negative_k_returns_nothing_or_is_a_bad_request(seed_index, mode):
     try:

@@ -98,17 +98,14 @@ def test_paragraph_broken_by_a_page_break_is_joined(seed_docs):
     assert [p.label for p in doc.passages if "within School Improvement" in p.text] == ["24"]
 
 
-@pytest.mark.xfail(
-    reason="segment: a lone '- ' line at a page break blocks the join; 004 paragraph 10 ends with a stray"
-    " '-' and its continuation 'and control exercised by Team Managers...' becomes an unnumbered passage",
-    strict=True,
-)
 def test_page_break_after_a_lone_dash_line_is_joined(seed_docs):
     doc = _doc(seed_docs, "004")
-    p10 = _one(doc, "10")
-    assert "provided strong evidence of the grip" in p10.text
-    assert "and control exercised by Team Managers" in p10.text
-    assert not p10.text.endswith("-")
+    parts = [p for p in doc.passages if p.label == "10"]  # joined, it is long enough to be cut in two parts
+    assert [p.part_no for p in parts] == [1, 2]
+    joined = doc.text[parts[0].start : parts[-1].end]
+    assert "provided strong evidence of the grip" in joined
+    assert "and control exercised by Team Managers" in joined
+    assert not parts[-1].text.endswith("-")
 
 
 def test_key_findings_are_labelled(seed_docs):
@@ -119,7 +116,7 @@ def test_key_findings_are_labelled(seed_docs):
 
 def test_letter_bullets_carry_the_letter_as_their_part(seed_docs):
     doc = _doc(seed_docs, "001")
-    bullets = [p for p in doc.passages if p.section == "Areas for development" and p.text.startswith("- ✓")]
+    bullets = [p for p in doc.passages if p.section.endswith(" > Areas for development") and p.text.startswith("- ✓")]
     assert len(bullets) == 15
     assert {p.part_title for p in bullets} == {"Joint area SEND inspection in Buckinghamshire"}
     assert {p.part_date for p in bullets} == {"2022-04-26"}
@@ -200,11 +197,6 @@ def test_unnumbered_paragraphs_get_stable_ordinal_labels():
     assert segment(text, "d") == passages
 
 
-@pytest.mark.xfail(
-    reason="segment: the pieces of a split unnumbered paragraph get different ordinal labels (¶1, ¶2)"
-    " although part_no says they are parts 1 and 2 of one paragraph",
-    strict=True,
-)
 def test_split_unnumbered_paragraph_keeps_one_label():
     passages = segment("The council agreed the improvement plan and asked for a report. " * 30, "doc")
     assert [p.part_no for p in passages] == [1, 2]
@@ -274,10 +266,6 @@ def test_segment_keeps_the_token_budget(text):
     assert _over_budget(passages) == []
 
 
-@pytest.mark.xfail(
-    reason="lines.classify: any tab makes a line a table row, before the paragraph-number pattern is tried",
-    strict=True,
-)
 def test_indented_paragraph_is_not_a_table():
     passages = segment(_INDENTED, "doc")
     assert not [p.label for p in passages if p.label.startswith("Table")]
@@ -285,10 +273,6 @@ def test_indented_paragraph_is_not_a_table():
     assert all(count_tokens(p.text) <= MAX_TOKENS for p in passages)
 
 
-@pytest.mark.xfail(
-    reason="lines.classify: '45.<TAB>text' is classified as a table row, so the paragraph loses its number",
-    strict=True,
-)
 def test_tab_after_paragraph_number_keeps_the_number():
     text = "44. Ofsted visited in July.\n\n45.\tInspectors found that caseloads are too high.\n\n46. Next steps."
     assert [p.label for p in segment(text, "doc")] == ["44", "45", "46"]
