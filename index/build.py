@@ -25,6 +25,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    doc_ids: list[str] = field(default_factory=list)  # of every document now in the index, in file order
     passages: int = 0
     embedded: int = 0  # passages the model had to embed (the rest came from the cache)
 
@@ -54,6 +55,7 @@ def expand(paths: Iterable[Path]) -> list[tuple[Path, str]]:
 def add_document(index: Index, doc: Document, report: IngestReport) -> None:
     """Put one loaded document into the index, replacing an older version of the same source."""
     store = index.store
+    report.doc_ids.append(doc.doc_id)
     old = store.find_source(doc.source)
     if old == doc.doc_id:
         report.unchanged.append(doc.source)

@@ -1,0 +1,140 @@
+"""POST /ask, POST /chat and GET /search: a question in, a cited answer or ranked passages out."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.auth import Engine, EngineDep, Role
+from assistant.engine import access_for
+from assistant.models import Answer, Citation
+from index.search import MODES, Filters, Timings
+from ingest.errors import BadRequest
+
+router = APIRouter(tags=["questions"])
+log = logging.getLogger(__name__)
+
+SSE = {
+    200: {
+        "description": "With ?stream=true: `token` events, then one `answer` event",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+class FiltersIn(BaseModel):
+    """Restrictions applied inside retrieval; an unknown field is an error, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str | None = None
+    doc_type: str | None = None
+    doc_id: str | None = None
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def filters(self) -> Filters:
+        iso = [d.isoformat() if d else None for d in (self.since, self.until)]
+        return Filters(self.body, self.doc_type, self.doc_id, self.kind, *iso)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    filters: FiltersIn | None = None
+    k: int | None = Field(None, ge=1, le=50)  # passages the answer is built from; the settings' k when absent
+
+
+class ChatRequest(AskRequest):
+    conversation_id: str | None = None
+
+
+class SearchQuery(FiltersIn):
+    q: str
+    k: int = Field(10, ge=1, le=50)
+    mode: Literal[MODES] = "hybrid"  # the index's own modes, an enum in the OpenAPI schema
+
+
+class SearchResponse(BaseModel):
+    hits: list[Citation]  # n is the rank
+
+
+def _filters(f: FiltersIn | None) -> Filters | None:
+    return f.filters() if f else None
+
+
+@router.post("/ask", response_model=Answer, responses=SSE)
+def ask(req: AskRequest, role: Role, engine: EngineDep, stream: bool = False):
+    """Answer from the papers the caller may read, every sentence cited; or decline."""
+    if stream:
+        return _stream(engine, req, role)
+    with engine.lock:
+        return engine.assistant.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
+
+
+@router.post("/chat", response_model=Answer)
+def chat(req: ChatRequest, role: Role, engine: EngineDep) -> Answer:
+    """Answer within a conversation (a new one without conversation_id); a follow-up is read with its question."""
+    with engine.lock:
+        return engine.assistant.chat(req.question, req.conversation_id, _filters(req.filters), req.k, role)
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(query: Annotated[SearchQuery, Query()], role: Role, engine: EngineDep) -> SearchResponse:
+    """The passages that best match `q` among those the filters and the caller's access admit."""
+    limit = engine.assistant.settings.max_question_chars
+    if len(query.q) > limit:
+        raise BadRequest(f"the query is over {limit} characters")
+    with engine.lock:
+        hits = engine.assistant.index.search(
+            query.q, k=query.k, filters=query.filters(), access=access_for(role), mode=query.mode
+        )
+    return SearchResponse(hits=[Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)])
+
+
+def _event(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
+
+
+def _stream(engine: Engine, req: AskRequest, role: str) -> StreamingResponse:
+    """Server-sent events: the LLM's tokens as they come, then the checked answer; one answer event without an LLM."""
+    a = engine.assistant
+    llm_stream = getattr(a.llm, "stream", None)
+    if llm_stream is None:
+        with engine.lock:
+            answer = a.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
+        events: Iterable[str] = [_event("answer", answer.model_dump_json())]
+    else:
+        question = req.question.strip()
+        # The engine's own checks, made here because streaming retrieves before the LLM answers.
+        if not question:
+            raise BadRequest("the question is empty")
+        if len(question) > a.settings.max_question_chars:
+            raise BadRequest(f"the question is over {a.settings.max_question_chars} characters")
+        with engine.lock:
+            hits = a.retrieve(question, req.k or a.settings.k, _filters(req.filters), access_for(role), Timings())
+        events = _llm_events(llm_stream(question, question, hits))
+    return StreamingResponse(events, media_type="text/event-stream")
+
+
+def _llm_events(items: Iterable[str | Answer]) -> Iterator[str]:
+    """A token event per string the LLM yields; its final Answer (already checked) as the last event."""
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                yield _event("answer", item.model_dump_json())
+                return
+            yield _event("token", json.dumps(item))
+        yield _event("error", json.dumps({"detail": "the LLM ended without an answer"}))
+    except Exception:  # noqa: BLE001 - headers are sent: the client can only be told in the stream
+        log.exception("the LLM stream failed")
+        yield _event("error", json.dumps({"detail": "internal error"}))

@@ -1,0 +1,135 @@
+"""The HTTP service: `create_app` wires the routers, auth and error bodies; `serve` runs it with uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from assistant import routes_ask, routes_documents, web
+from assistant.auth import Engine, EngineDep, Role
+from assistant.engine import Assistant, access_for
+from assistant.settings import Settings
+from ingest.errors import BadRequest, CouncilError, FileTooLarge, NotFound, UnsupportedFile
+
+log = logging.getLogger(__name__)
+
+STATUS = ((NotFound, 404), (UnsupportedFile, 415), (FileTooLarge, 413), (BadRequest, 400))
+JSON_BODY_LIMIT = 1 << 20  # a question is at most a few KB; anything near this is not one
+UPLOAD_OVERHEAD = 1 << 20  # multipart boundaries and form fields around an upload
+
+
+class Health(BaseModel):
+    status: str
+    documents: int  # that the caller may see
+    passages: int
+    model: str
+
+
+def _council_error(_: Request, exc: Exception) -> JSONResponse:
+    code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
+    return JSONResponse({"detail": str(exc)}, status_code=code)
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    """422 with a short reason (which field, what is wrong), never echoing the input back; 400 for broken JSON."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
+    reasons = []
+    for e in errors[:3]:
+        loc = [str(x) for x in e.get("loc", ())]
+        where = ".".join(loc[1:] if len(loc) > 1 and loc[0] == "body" else loc) or "request"
+        reasons.append(f"{where}: {str(e.get('msg', 'invalid'))[:200]}")
+    return JSONResponse({"detail": "; ".join(reasons) or "invalid request"}, status_code=422)
+
+
+def _internal_error(_: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected %s while serving a request", type(exc).__name__)  # uvicorn logs the traceback
+    return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    """The FastAPI app over `assistant` (one is opened from `settings` and closed on shutdown when not given)."""
+    keys = settings.keys()  # a malformed key list fails here, at start-up
+    owned = assistant is None
+    engine = Engine(assistant or Assistant(settings))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            engine.assistant.close()
+
+    app = FastAPI(
+        title="Council papers assistant",
+        summary="Cited answers over council papers; every claim names the paragraph it came from.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.keys = keys
+    app.state.engine = engine
+    app.include_router(routes_ask.router)
+    app.include_router(routes_documents.router)
+    app.include_router(web.router)
+    app.add_exception_handler(CouncilError, _council_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Refuse an oversized body before anything reads it; an upload's own size is checked as it is saved.
+        upload = request.url.path.rstrip("/") == "/documents"
+        limit = settings.max_upload_bytes + UPLOAD_OVERHEAD if upload else JSON_BODY_LIMIT
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return JSONResponse({"detail": f"the request body is over the {limit:,} byte limit"}, status_code=413)
+        return await call_next(request)
+
+    @app.get("/health", response_model=Health, tags=["service"])
+    def health(role: Role, engine: EngineDep) -> Health:
+        """Up, and how much the caller can search."""
+        with engine.lock:
+            docs = engine.assistant.index.store.documents(access_for(role))
+        return Health(
+            status="ok",
+            documents=len(docs),
+            passages=sum(d["passage_count"] for d in docs),
+            model=engine.assistant.index.embedder.name,
+        )
+
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1: addresses no other machine can reach."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(settings: Settings) -> None:
+    """Run the service on settings.host:port; without API keys, only on this machine."""
+    if not settings.keys():
+        if not is_loopback(settings.host):
+            raise SystemExit(
+                f"refusing to listen on {settings.host} without API keys; set COUNCIL_API_KEYS or bind to 127.0.0.1"
+            )
+        print(
+            f"no API keys configured: http://{settings.host}:{settings.port} is open to this machine only"
+            " and every caller is public (public papers, no uploads)",
+            file=sys.stderr,
+        )
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
