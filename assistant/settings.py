@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     k: int = 8  # passages an answer is built from
     # Abstain when the best passage's cosine or the best sentence's coverage of the question is below these.
     # Chosen by `python -m evals.calibrate` on the tune split of evals/data/dev.jsonl, never on the report split.
-    abstain_cosine: float = 0.30
+    abstain_cosine: float = 0.32
     abstain_coverage: float = 0.30
     max_question_chars: int = 2000
     max_upload_bytes: int = 50 * 1024 * 1024
