@@ -1,0 +1,441 @@
+"""The web page in a real browser (Debian's Chromium, driven by Playwright) against the real service on the seed index.
+
+What a councillor does: ask, read the answer, open each citation in its paper (by mouse and by keyboard), follow up,
+filter, browse the library; what a key may see; and an axe-core accessibility check of each page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT = ROOT / "docs" / "web.png"
+VIEWPORT = {"width": 1280, "height": 900}
+
+AUTISM = "How long do children wait for an autism assessment?"
+FOLLOW_UP = "and what about paediatricians?"
+CASELOADS = "What did Ofsted say about social worker caseloads?"
+PROGRESS = "What progress has the improvement plan made?"
+BINS = "Who won the 2022 football world cup?"
+SECRET_Q = "What is the zebra crossing budget for the Part II exempt item?"
+NOT_FOUND = "I could not find this in the indexed papers"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="the browser tests need Debian's Chromium: apt-get install chromium"
+)
+
+
+def long_date(iso: str) -> str:
+    """As the page writes a date: "26 April 2022"."""
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
+
+
+def doc_ids(http) -> dict[str, str]:
+    """Every indexed paper's doc_id by its title, as an admin sees them."""
+    return {d["title"]: d["doc_id"] for d in http.get("/documents", headers={"X-API-Key": "adm-key"}).json()}
+
+
+def plain(text: str) -> str:
+    """A paper's text as the page shows it: its converted **bold** is set in bold, without the asterisks."""
+    return text.replace("**", "")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Tab:
+    """A fresh browser context (its own sessionStorage) and page, recording script errors and outside requests."""
+
+    def __init__(self, browser, base_url: str, bypass_csp: bool = False) -> None:
+        self.context = browser.new_context(base_url=base_url, viewport=VIEWPORT, locale="en-GB", bypass_csp=bypass_csp)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(base_url) else self.outside.append(r.url))
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == [], self.errors  # no script failed
+        assert self.outside == [], self.outside  # nothing fetched from anywhere but the service (no CDN, no font)
+
+
+@pytest.fixture
+def tab(browser, base_url: str) -> Iterator[Tab]:
+    t = Tab(browser, base_url)
+    yield t
+    t.close()
+
+
+@pytest.fixture
+def page(tab: Tab):
+    return tab.page
+
+
+def use_key(page, key: str) -> None:
+    """Enter an API key in the header form, as a visitor does once per tab."""
+    page.fill("#api-key", key)
+    page.click("#key-form button[type=submit]")
+    expect(page.locator("#forget-key")).to_be_visible()
+
+
+def ask(page, question: str) -> tuple[dict, dict]:
+    """Ask through the form (typing, then Enter); the /chat request body the page sent and the answer it got."""
+    turns = page.locator(".turn")
+    before = turns.count()
+    with page.expect_response(lambda r: r.url.endswith("/chat") and r.request.method == "POST") as response:
+        page.fill("#question", question)
+        page.press("#question", "Enter")
+    expect(turns).to_have_count(before + 1)
+    return response.value.request.post_data_json, response.value.json()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now (every violation is printed)."""
+    assert AXE.exists(), "axe-core is missing: run `npm ci` at the repository root"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    for v in result["violations"]:
+        print(f"axe {v['impact']}: {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+# --- asking and reading the citations --------------------------------------------------------
+
+
+def test_an_answer_carries_markers_that_open_the_cited_passage(page, http):
+    page.goto("/")
+    expect(page.locator("#conversation")).to_have_attribute("aria-live", "polite")
+    sent, answer = ask(page, AUTISM)
+    assert sent == {"question": AUTISM} and not answer["abstained"]
+    assert answer["answer"] == http.post("/ask", json={"question": AUTISM}).json()["answer"]
+    turn = page.locator(".turn").last
+    expect(turn.locator(".turn-question")).to_contain_text(AUTISM)
+    expect(turn.locator(".answer-text")).to_contain_text("559 days")
+    markers = turn.locator(".answer-text button.marker")
+    shown = {int(m) for m in re.findall(r"\[(\d+)\]", turn.locator(".answer-text").inner_text())}
+    assert shown == {c["n"] for c in answer["citations"]} and markers.count() >= len(shown)
+    expect(turn.locator(".sources > li")).to_have_count(len(answer["citations"]))
+
+    page.evaluate("window.scrollTo(0, 0)")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    cited = next(c for c in answer["citations"] if "559 days" in c["text"])
+    marker = markers.filter(has_text=f"[{cited['n']}]").first
+    marker.click()
+    viewer = page.locator("#viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.locator("mark")).to_have_count(1)
+    assert viewer.locator("mark").text_content() == plain(cited["text"])  # exactly the cited passage, highlighted
+    expect(viewer.locator(".cited .passage-label")).to_contain_text(cited["label"])
+    expect(page.locator("#viewer-title")).to_have_text(cited["title"])
+    meta = page.locator("#viewer-meta")
+    for value in (long_date(cited["date"]), cited["body"], cited["doc_type"], cited["section"], cited["label"]):
+        expect(meta).to_contain_text(value)
+    view = http.get(f"/documents/{cited['doc_id']}/passages/{cited['passage_id']}").json()
+    neighbours = [p["label"] for p in view["before"] + view["after"]]
+    expect(viewer.locator(".context > li")).to_have_count(1 + len(neighbours))
+    for label in neighbours:
+        expect(viewer.locator(".context")).to_contain_text(label)
+    assert page.evaluate("document.getElementById('viewer').contains(document.activeElement)")
+
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(marker).to_be_focused()  # back where the reader was
+
+
+def test_the_keyboard_alone_reaches_a_marker_opens_and_closes_the_viewer(page):
+    page.goto("/")
+    _, answer = ask(page, AUTISM)
+    first = answer["citations"][0]
+    page.reload()  # the conversation is restored, and Tab starts from the top of the page
+    expect(page.locator(".turn")).to_have_count(1)
+    visited = []
+    for _ in range(40):  # Tab from the top of the page until the first marker has the focus
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+        if page.evaluate("document.activeElement.matches('.answer-text .marker')"):
+            break
+    else:
+        pytest.fail(f"Tab never reached a citation marker: {visited}")
+    assert "api-key" in visited  # the key form is on the way
+    marker = page.locator(".answer-text .marker:focus")
+    expect(marker).to_contain_text(f"[{first['n']}]")
+    style = page.evaluate(
+        "[getComputedStyle(document.activeElement).outlineStyle, getComputedStyle(document.activeElement).outlineWidth]"
+    )
+    assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style  # focus is visible
+
+    page.keyboard.press("Enter")
+    viewer = page.locator("#viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.locator("mark")).to_have_text(plain(first["text"]).strip())
+    expect(page.locator("#viewer-title")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(marker).to_be_focused()
+
+    page.keyboard.press("Enter")  # open it again, then close with the Close button, by keyboard
+    expect(viewer.locator("mark")).to_have_count(1)
+    page.keyboard.press("Tab")
+    expect(page.locator("#viewer-close")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(viewer).to_be_hidden()
+    expect(marker).to_be_focused()
+
+
+def test_a_follow_up_keeps_the_conversation(page):
+    page.goto("/")
+    _, first = ask(page, AUTISM)
+    sent, follow = ask(page, FOLLOW_UP)
+    assert sent["conversation_id"] == first["conversation_id"] == follow["conversation_id"]
+    assert AUTISM in follow["query"]  # the follow-up was read with the question before it
+    turns = page.locator(".turn")
+    expect(turns.nth(0).locator(".turn-question")).to_contain_text(AUTISM)
+    expect(turns.nth(1).locator(".turn-question")).to_contain_text(FOLLOW_UP)
+    expect(turns.nth(1).locator(".answer-text")).to_contain_text("paediatrician")
+
+    page.goto("/library")  # away and back: the conversation is still there
+    page.goto("/")
+    expect(turns).to_have_count(2)
+    page.click("#new-conversation")
+    expect(turns).to_have_count(0)
+    expect(page.locator("#question")).to_be_focused()
+    sent, _ = ask(page, AUTISM)
+    assert "conversation_id" not in sent
+
+
+def test_an_abstention_says_so_and_lists_the_related_passages(page):
+    page.goto("/")
+    _, answer = ask(page, BINS)
+    assert answer["abstained"] and answer["related"]
+    turn = page.locator(".turn").last
+    expect(turn).to_have_class(re.compile(r"\babstained\b"))
+    expect(turn.locator(".answer-text")).to_contain_text(NOT_FOUND)
+    expect(turn.locator(".answer-text .marker")).to_have_count(0)
+    expect(turn.locator("h4")).to_have_text("Possibly related passages")
+    related = turn.locator(".sources > li")
+    expect(related).to_have_count(len(answer["related"]))
+    for item, r in zip(related.all(), answer["related"], strict=True):
+        expect(item).to_contain_text(r["label"])
+        expect(item).to_contain_text(r["title"])
+    related.first.locator("button").click()
+    expect(page.locator("#viewer mark")).to_have_text(plain(answer["related"][0]["text"]).strip())
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def test_the_filters_offer_the_indexed_bodies_and_types_and_apply(page, http):
+    page.goto("/")
+    docs = http.get("/documents").json()
+    body_options = page.locator("#f-body option")
+    expect(body_options).to_have_count(1 + len({d["body"] for d in docs if d["body"]}))
+    assert body_options.all_inner_texts()[1:] == sorted({d["body"] for d in docs if d["body"]})
+    type_options = page.locator("#f-type option")
+    expect(type_options).to_have_count(1 + len({d["doc_type"] for d in docs}))
+
+    page.select_option("#f-body", "Cabinet")
+    sent, answer = ask(page, CASELOADS)
+    assert sent["filters"] == {"body": "Cabinet"}
+    assert answer["citations"] and {c["body"] for c in answer["citations"]} == {"Cabinet"}
+    turn = page.locator(".turn").last
+    expect(turn.locator(".turn-filters")).to_have_text("Searched only in: Cabinet")
+    for meta in turn.locator(".source-meta").all_inner_texts():
+        assert meta.startswith("Cabinet · "), meta
+
+    page.click("#clear-filters")
+    page.select_option("#f-type", "report")
+    page.fill("#f-since", "2021-01-01")
+    page.fill("#f-until", "2021-12-31")
+    sent, answer = ask(page, PROGRESS)
+    assert sent["filters"] == {"doc_type": "report", "since": "2021-01-01", "until": "2021-12-31"}
+    passages = answer["citations"] + answer["related"]
+    assert passages and all(p["doc_type"] == "report" and "2021-01-01" <= p["date"] <= "2021-12-31" for p in passages)
+    expect(page.locator(".turn").last.locator(".turn-filters")).to_have_text(
+        "Searched only in: report · from 1 January 2021 · to 31 December 2021"
+    )
+
+
+# --- keys and what they may see --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key,sees_restricted", [(None, False), ("pub-key", False), ("mem-key", True), ("adm-key", True)]
+)
+def test_the_library_lists_what_the_key_may_read(page, http, corpus, key, sees_restricted):
+    page.goto("/library")
+    if key:
+        use_key(page, key)
+    docs = http.get("/documents", headers={"X-API-Key": key} if key else {}).json()
+    # The five seed papers for everyone, the restricted one for members and admins (and nothing else, unless an
+    # earlier test left an upload behind: the page must list exactly what the API lists for this key).
+    assert sorted(d["source"] for d in docs if d["source"] in corpus.seed_ids) == sorted(corpus.seed_ids)
+    assert [d["title"] for d in docs].count(corpus.markers[1]) == sees_restricted
+    rows = page.locator("#documents tbody tr")
+    expect(rows).to_have_count(len(docs))
+    expect(page.locator("#documents caption")).to_contain_text(f"{len(docs)} papers")
+    for row, d in zip(rows.all(), docs, strict=True):
+        cells = row.locator("th, td").all_inner_texts()
+        assert cells[0].startswith(d["title"]) and cells[1:] == [
+            long_date(d["date"]) if d["date"] else "undated", d["body"] or "not recorded", d["doc_type"],
+            str(d["passage_count"]),
+        ], cells  # fmt: skip
+    if sees_restricted:
+        expect(rows.filter(has_text=corpus.markers[1])).to_contain_text("restricted")
+    else:
+        assert not [m for m in corpus.markers if m in page.content()]
+    upload = expect(page.locator("#upload"))
+    upload.to_be_visible() if key == "adm-key" else upload.to_be_hidden()
+
+
+def test_a_paper_reads_passage_by_passage_with_its_labels(page, http):
+    docs = {d["source"]: d["doc_id"] for d in http.get("/documents").json()}
+    doc_id = docs["001_91430a77e23df6d2.txt"]
+    doc = http.get(f"/documents/{doc_id}").json()
+    page.goto("/library")
+    page.locator("#documents tbody a", has_text=doc["title"]).click()
+    expect(page).to_have_url(re.compile(f"/library/{doc_id}$"))
+    expect(page.locator("h1")).to_have_text(doc["title"])
+    passages = page.locator("#paper-passages .passage")
+    expect(passages).to_have_count(doc["passage_count"])
+    for i in (0, 108, doc["passage_count"] - 1):
+        p = doc["passages"][i]
+        expect(passages.nth(i).locator(".passage-label")).to_have_text(p["label"])
+        assert passages.nth(i).locator(".passage-text").text_content() == plain(p["text"])
+
+    page.goto(f"/library/{doc_id}#p144")  # where the viewer's "read the whole paper" link lands
+    target = page.locator("#p144")
+    expect(target).to_have_class(re.compile(r"\btarget\b"))
+    expect(target).to_be_focused()
+
+
+def test_a_restricted_paper_is_no_page_for_a_public_visitor(page, http, corpus):
+    page.goto(f"/library/{doc_ids(http)[corpus.markers[1]]}")
+    expect(page.locator("h1")).to_have_text("No such paper")
+    expect(page.locator("#paper-status")).to_contain_text("no paper at this address that you can read")
+    assert not [m for m in corpus.markers[1:] if m in page.content()]
+    use_key(page, "mem-key")
+    expect(page.locator("h1")).to_have_text(corpus.markers[1])
+
+
+def test_forgetting_a_key_clears_what_it_showed(page, tab, http, corpus):
+    page.goto("/")
+    use_key(page, "mem-key")
+    expect(page.locator("#who")).to_contain_text("member")
+    _, answer = ask(page, SECRET_Q)
+    assert doc_ids(http)[corpus.markers[1]] in {c["doc_id"] for c in answer["citations"]}
+    expect(page.locator(".turn")).to_contain_text("9,999,123")
+    assert page.evaluate("sessionStorage.getItem('council.apiKey')") == "mem-key"
+    assert page.evaluate("localStorage.length") == 0 and tab.context.cookies() == []  # the key stays in the tab
+
+    page.click("#forget-key")
+    expect(page.locator("#key-message")).to_contain_text("Key forgotten")
+    expect(page.locator(".turn")).to_have_count(0)
+    assert page.evaluate("Object.keys(sessionStorage)") == []
+    assert not [m for m in corpus.markers if m in page.content()]
+    sent, answer = ask(page, SECRET_Q)
+    assert "conversation_id" not in sent
+    assert not [m for m in corpus.markers if m in json.dumps(answer) or m in page.content()]
+
+
+def test_an_unknown_key_is_refused_and_not_kept(page):
+    page.goto("/library")
+    page.fill("#api-key", "not-a-key")
+    page.press("#api-key", "Enter")
+    expect(page.locator("#key-message")).to_have_text("That API key is not known to this service.")
+    assert page.evaluate("sessionStorage.getItem('council.apiKey')") is None
+    expect(page.locator("#documents tbody tr")).to_have_count(5)
+
+
+def test_an_admin_uploads_a_paper_from_the_library(page, http):
+    page.goto("/library")
+    use_key(page, "adm-key")
+    rows = page.locator("#documents tbody tr")
+    expect(rows).to_have_count(len(http.get("/documents", headers={"X-API-Key": "adm-key"}).json()))
+    before = rows.count()
+    text = b"# Web upload note\n\n1. The council will repaint 321 benches on Larchmoor Green in spring.\n"
+    page.set_input_files("#u-file", files=[{"name": "web upload note.txt", "mimeType": "text/plain", "buffer": text}])
+    page.fill("#u-title", "Bench repainting note")
+    page.fill("#u-date", "2024-03-01")
+    page.fill("#u-body", "Cabinet")
+    page.select_option("#u-access", "restricted")
+    with page.expect_response(lambda r: r.url.endswith("/documents") and r.request.method == "POST") as response:
+        page.click("#upload-form button[type=submit]")
+    report = response.value.json()
+    try:
+        assert response.value.status == 200 and report["added"] == ["web upload note.txt"], report
+        expect(page.locator("#upload-status")).to_have_text(
+            f"Added web upload note.txt ({report['passages']} passage{'' if report['passages'] == 1 else 's'})."
+        )
+        expect(rows).to_have_count(before + 1)
+        expect(page.locator("#documents tbody tr", has_text="Bench repainting note")).to_contain_text("restricted")
+        doc = http.get(f"/documents/{doc_ids(http)['Bench repainting note']}", headers={"X-API-Key": "mem-key"}).json()
+        assert (doc["source"], doc["date"], doc["body"], doc["access"]) == (
+            "web upload note.txt", "2024-03-01", "Cabinet", "restricted"
+        )  # fmt: skip
+    finally:
+        for title, doc_id in doc_ids(http).items():
+            if title == "Bench repainting note":
+                http.delete(f"/documents/{doc_id}", headers={"X-API-Key": "adm-key"})
+
+
+# --- the page itself -------------------------------------------------------------------------
+
+
+def test_pages_are_not_cached_and_load_nothing_from_elsewhere(http):
+    for path in ("/", "/library", "/library/0123456789abcdef"):
+        r = http.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert r.headers["cache-control"] == "no-store"
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert "http://" not in r.text and "https://" not in r.text  # no CDN, font or image from outside
+    for name in re.findall(r"/static/([\w.]+)\?v=", http.get("/").text):
+        assert http.get(f"/static/{name}").status_code == 200
+    assert http.get("/static/..%2Fweb.py").status_code == 404
+    assert http.get("/static/nothing.js").json() == {"detail": "no such file"}
+    assert http.get("/whoami", headers={"X-API-Key": "mem-key"}).json() == {"role": "member"}
+    assert http.get("/whoami").json() == {"role": "public"}
+    assert http.get("/whoami", headers={"X-API-Key": "nope"}).status_code == 401
+
+
+def test_the_pages_pass_axe(browser, base_url):
+    tab = Tab(browser, base_url, bypass_csp=True)  # axe is injected as an inline script, which the CSP forbids
+    page = tab.page
+    try:
+        page.goto("/")
+        use_key(page, "adm-key")
+        ask(page, AUTISM)
+        ask(page, BINS)
+        assert axe_violations(page) == [], "the answered page"
+        page.locator(".answer-text .marker").first.click()
+        expect(page.locator("#viewer mark")).to_have_count(1)
+        assert axe_violations(page) == [], "the passage viewer"
+        page.goto("/library")
+        expect(page.locator("#upload")).to_be_visible()
+        expect(page.locator("#documents tbody tr").first).to_be_visible()
+        assert axe_violations(page) == [], "the library with the upload form"
+        page.locator("#documents tbody a").first.click()
+        expect(page.locator("#paper-passages .passage").first).to_be_visible()
+        assert axe_violations(page) == [], "a paper"
+    finally:
+        tab.close()
