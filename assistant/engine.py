@@ -8,14 +8,12 @@ import time
 from assistant import extractive
 from assistant.chat import ChatHistory, rewrite
 from assistant.intent import wanted_kinds
-from assistant.models import Answer, Citation
+from assistant.models import RELATED, Answer, Citation
 from assistant.settings import Settings
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
-NOT_FOUND = "I could not find this in the indexed papers."
 KIND_BONUS = 0.05  # fused scores run 0..1: this lifts a passage of the kind asked for a few places, no more
-RELATED = 3
 ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
 
 
@@ -118,8 +116,7 @@ class Assistant:
         chosen = extractive.choose(scored)
         best = max(scored, key=lambda s: s.score, default=None)
         if self.should_abstain(query, hits, best):
-            related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:RELATED], start=1)]
-            return Answer(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
+            return Answer.declined(question, query, hits)
         numbers: dict[int, int] = {}
         parts = []
         for s in chosen:

@@ -15,11 +15,10 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.models import Answer, Citation
+from assistant.models import NOT_FOUND, RELATED, Answer, Citation
 from index.search import Hit
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
-NOT_FOUND = "I could not find this in the indexed papers."
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9“\"‘(£])")
 
@@ -55,8 +54,7 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
     """Keep markers that point at a passage sent; list sentences left without one; cite only what is used."""
     reply = reply.strip()
     if not reply or NOT_FOUND.lower() in reply.lower():
-        related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:3], start=1)]
-        return Answer(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
+        return Answer.declined(question, query, hits)
     valid = range(1, len(hits) + 1)
     used: list[int] = []
     kept_sentences, unsupported = [], []
@@ -70,7 +68,7 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
         used += [m for m in good if m not in used]
         kept_sentences.append(cleaned)
     citations = [Citation.from_hit(n, hits[n - 1]) for n in sorted(used)]
-    related = [Citation.from_hit(0, h) for n, h in enumerate(hits, start=1) if n not in used][:3]
+    related = [Citation.from_hit(0, h) for n, h in enumerate(hits, start=1) if n not in used][:RELATED]
     return Answer(
         question=question,
         query=query,

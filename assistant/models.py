@@ -6,6 +6,9 @@ from pydantic import BaseModel, Field
 
 from index.search import Hit
 
+NOT_FOUND = "I could not find this in the indexed papers."
+RELATED = 3  # possibly related passages shown beside an answer or an abstention
+
 
 class Citation(BaseModel):
     """A passage an answer was built from, with all a reader needs to find it in the paper."""
@@ -62,3 +65,9 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     conversation_id: str | None = None
     unsupported: list[str] = Field(default_factory=list)  # LLM sentences left without a valid citation
+
+    @classmethod
+    def declined(cls, question: str, query: str, hits: list[Hit]) -> Answer:
+        """The papers do not answer: say so, and offer the closest passages as possibly related."""
+        related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:RELATED], start=1)]
+        return cls(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
