@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import textwrap
 from pathlib import Path
 
 import docx
@@ -12,6 +11,7 @@ import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from pdf_files import write_pdf
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -35,45 +35,12 @@ def _seed_paragraphs() -> list[str]:
     return [re.sub(r"^#+\s*", "", ln.replace("**", "")).strip() for ln in lines if ln.strip()]
 
 
-def _write_pdf(path: Path, paragraphs: list[str]) -> list[int]:
-    """Draw the paragraphs wrapped, with a running header and a 'Page N' footer; return each paragraph's page."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    width, height = A4
-    page, drawn, y, pages_of = 0, 0, 0.0, []
-
-    def new_page() -> float:
-        nonlocal page
-        if page:
-            pdf.showPage()
-        page += 1
-        pdf.setFont("Helvetica", 9)
-        pdf.drawString(72, height - 40, HEADER)
-        pdf.drawString(width / 2, 30, f"Page {page}")
-        pdf.setFont("Helvetica", 10)
-        return height - 80
-
-    y = new_page()
-    for para in paragraphs:
-        first_page = None
-        for line in textwrap.wrap(para, 95, break_on_hyphens=False):
-            if drawn and drawn % LINES_PER_PAGE == 0:
-                y = new_page()
-            pdf.drawString(72, y, line)
-            first_page = first_page or page
-            y -= 13
-            drawn += 1
-        pages_of.append(first_page if first_page == page else -1)  # -1: the paragraph spans a page break
-        y -= 8
-    pdf.showPage()
-    pdf.save()
-    return pages_of
-
-
 @pytest.fixture(scope="module")
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[int]]:
     path = tmp_path_factory.mktemp("pdf") / "cabinet.pdf"
     paragraphs = _seed_paragraphs()
-    return path, paragraphs, _write_pdf(path, paragraphs)
+    spans = write_pdf(path, paragraphs, HEADER, LINES_PER_PAGE, width=95)
+    return path, paragraphs, [first if first == last else -1 for first, last in spans]  # -1: spans a break
 
 
 def test_pdf_text_pages_and_furniture(seed_pdf: tuple[Path, list[str], list[int]]) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
+from pdf_files import write_pdf
 
 from ingest.load import load_document
 
@@ -35,43 +33,10 @@ def text_doc(tmp_path_factory: pytest.TempPathFactory):
     return load_document(path)
 
 
-def _write_pdf(path: Path, paragraphs: list[str]) -> dict[str, int]:
-    """Draw paragraphs wrapped over pages with a running header and footer; return each first line's page."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    width, height = A4
-    page, drawn, first_pages = 0, 0, {}
-
-    def new_page() -> float:
-        nonlocal page
-        if page:
-            pdf.showPage()
-        page += 1
-        pdf.setFont("Helvetica", 9)
-        pdf.drawString(72, height - 40, "Buckinghamshire County Council - Cabinet 10 December 2018")
-        pdf.drawString(width / 2, 30, f"Page {page}")
-        pdf.setFont("Helvetica", 10)
-        return height - 80
-
-    y = new_page()
-    for para in paragraphs:
-        indent = 90 if para.lstrip().startswith("- ") and para.startswith(" ") else 72
-        for n, line in enumerate(textwrap.wrap(para.strip(), 90, break_on_hyphens=False)):
-            if drawn and drawn % LINES_PER_PAGE == 0:
-                y = new_page()
-            pdf.drawString(indent, y, line)
-            if n == 0:
-                first_pages[para.strip()[:40]] = page
-            y -= 13
-            drawn += 1
-        y -= 8
-    pdf.showPage()
-    pdf.save()
-    return first_pages
-
-
 def test_pdf_gives_the_same_labelled_passages_with_their_pages(tmp_path, text_doc):
     paragraphs = _excerpt()
-    pages = _write_pdf(tmp_path / "excerpt.pdf", paragraphs)
+    spans = write_pdf(tmp_path / "excerpt.pdf", paragraphs, "Buckinghamshire County Council - Cabinet", LINES_PER_PAGE)
+    pages = {para.strip()[:40]: first for para, (first, _) in zip(paragraphs, spans, strict=True)}
     pdf_doc = load_document(tmp_path / "excerpt.pdf")
     assert _labels(pdf_doc) == _labels(text_doc)
     assert "45(e)" in _labels(pdf_doc) and max(pages.values()) >= 3
