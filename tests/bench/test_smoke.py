@@ -1,0 +1,120 @@
+"""A small benchmark run end to end with the real model: every report line there, every figure a real number."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bench import corpus, run
+from ingest.load import load_document
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_004 = ROOT / "corpus" / "seeds" / "004_a930b2b3540043e5.txt"
+
+
+def _numbers(line: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.?\d*", line)]
+
+
+def test_the_scale_corpus_is_deterministic_and_reads_as_council_papers(tmp_path: Path):
+    a = corpus.generate(tmp_path / "a", 400, seed=7)
+    b = corpus.generate(tmp_path / "b", 400, seed=7)
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    docs = [load_document(p) for p in a]
+    assert sum(len(d.passages) for d in docs) >= 400
+    for d in docs:
+        assert d.body in corpus.BODIES and d.title in corpus.TOPICS
+        assert d.date and "2010" <= d.date[:4] <= "2025"
+        assert corpus.MIN_PASSAGES * 0.8 <= len(d.passages)
+
+
+def test_a_tiny_run_prints_every_figure(tmp_path: Path, embedder, capsys):
+    # run.main's Embedder() is the session's model: a loaded model is cached by its path.
+    out_json = tmp_path / "figures.json"
+    run.main(
+        [
+            *("--passages", "150", "400", "--real-limit", "200"),  # one size embedded for real, one simulated
+            *("--queries", "8", "--sample", "48", "--work", str(tmp_path), "--in-process"),
+            *("--peer-files", str(SEED_004), "--json", str(out_json)),
+        ]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    sizes = [ln for ln in lines if ln.startswith("== size:")]
+    assert len(sizes) == 2 and "real model end to end" in sizes[0] and "simulated vectors" in sizes[1]
+    for prefix in (
+        "ingest: ",
+        "ingest: model encode() alone",
+        "ingest: overhead outside the model",
+        "ingest stages outside the model",
+        "query: search hybrid k=10",
+        "query: ask extractive",
+        "query: ask time shares",
+        "memory: peak RSS serving",
+        "disk: council.db",
+        "ann: FlatIP (exact, served)",
+        "ann: HNSWFlat M=32            efSearch=128",
+        "ann: IVFFlat",
+        "ann: SQ8 (flat)",
+        "ann: IVF-SQ8",
+    ):
+        assert sum(ln.startswith(prefix) for ln in lines) >= 2, prefix
+    for ln in lines:
+        if ln.startswith(("query: search", "query: ask extractive", "memory:", "disk:")):
+            assert all(x > 0 for x in _numbers(ln)[:3]), ln
+    figures = json.loads(out_json.read_text())
+    for size in figures["sizes"]:
+        assert size["ingest"]["passages"] >= 150 and size["ingest"]["end_to_end_rate"] > 0
+        assert size["ingest"]["model_rate"] > 0 and size["disk"]["faiss_bytes"] > 0
+        assert size["serve"]["ask"]["p95"] >= size["serve"]["ask"]["median"] > 0
+        assert size["serve"]["peak_rss_bytes"] > 100 * 2**20  # the model alone is more than that
+        exact, *approx = size["ann"]
+        assert exact["recall"] == 1.0 and all(0.0 <= r["recall"] <= 1.0 for r in approx)
+    peer = [ln for ln in lines if ln.startswith("peer: ")]
+    assert len(peer) == 6 and any("LangChain ensemble" in ln for ln in peer) and any("ours:" in ln for ln in peer)
+    for row in figures["peer"]:
+        assert row["questions"] >= 1 and 0.0 <= row["recall5"] <= 1.0 and row["chars5"] > 0 and row["median_ms"] > 0
+
+
+def test_the_proposed_fast_paths_return_the_same_hits(seed_index, monkeypatch):
+    from bench import experiments
+    from index import lexical
+    from index.search import Filters, Index
+
+    cases = [
+        ("How long do children wait for an autism assessment?", None, ("public",)),
+        ("What did Ofsted say about caseloads?", None, ("public", "restricted")),
+        ("recommendations about foster carers", Filters(body="Cabinet"), ("public",)),
+        ("management oversight was too variable", Filters(since="2018-01-01"), ("public",)),
+    ]
+
+    def ranked() -> list[list[tuple[int, float]]]:
+        return [
+            [(h.id, round(h.score, 6)) for h in seed_index.search(q, k=10, filters=f, access=a)] for q, f, a in cases
+        ]
+
+    before = ranked()
+    monkeypatch.setattr(Index, "_allowed", experiments.fast_allowed(Index._allowed))
+    monkeypatch.setattr(lexical, "search", experiments.fast_lexical(lexical.search))
+    assert ranked() == before
+    where, params = Filters().sql(("public",))
+    assert experiments.admits_all(seed_index.store.db, where, params)
+    where, params = Filters(body="Cabinet").sql(("public",))
+    assert not experiments.admits_all(seed_index.store.db, where, params)
+
+
+def test_numpy_bm25_ranks_as_fts5_does(seed_index):
+    from bench.bm25 import SparseBM25
+    from bench.latency import dev_questions
+    from index import lexical
+
+    model = SparseBM25(seed_index.store.db)
+    compared = 0
+    for question in dev_questions()[:40]:
+        terms = lexical.query_terms(question)
+        ours = model.search(terms, 50, seed_index.store.db) if terms else []
+        theirs = lexical.search(seed_index.store.db, question, 50)
+        assert [round(s, 9) for _, s in ours] == [round(s, 9) for _, s in theirs], question
+        assert {i for i, _ in ours} == {i for i, _ in theirs} or ours[-1][1] == theirs[-1][1]  # only cut-off ties
+        compared += 1
+    assert compared >= 20
