@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sqlite3
@@ -41,7 +42,11 @@ def _load(path: str):  # the one allowed hidden cache: a loaded model
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(path, device="cpu")
+    model = SentenceTransformer(path, device="cpu")
+    # The model's hundreds of thousands of objects live as long as the process: keep them out of the
+    # collector's full passes, which otherwise land on random questions (10k ask p95 235 ms -> 31 ms).
+    gc.freeze()
+    return model
 
 
 class Embedder:
