@@ -30,7 +30,7 @@ def _index(args: argparse.Namespace):
     from index.search import Index
 
     s = _settings(args)
-    return Index(s.home, s.model)
+    return Index(s.home, s.model, approx_from=s.approx_from)
 
 
 def _filters(args: argparse.Namespace):

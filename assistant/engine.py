@@ -42,7 +42,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
-        self.index = index or Index(settings.home, settings.model)
+        self.index = index or Index(settings.home, settings.model, approx_from=settings.approx_from)
         self.history = ChatHistory(self.index.store.db)
         self.llm = None
         if settings.llm_model:

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     home: Path = Path.home() / ".council"  # COUNCIL_HOME: the store, the vectors and the chat history
     model: str = DEFAULT_MODEL  # COUNCIL_MODEL: a sentence-transformers folder, or the bundled MiniLM's name
     k: int = 8  # passages an answer is built from
+    approx_from: int = 200_000  # COUNCIL_APPROX_FROM: passages from which FAISS holds 8-bit codes, not floats
     # Abstain when the best passage's cosine or the best sentence's coverage of the question is below these.
     # Chosen by `python -m evals.calibrate` on the tune split of evals/data/dev.jsonl, never on the report split.
     abstain_cosine: float = 0.32

@@ -39,7 +39,9 @@ def measure_queries(
     """
     questions = questions or dev_questions()
     rss_model = rss()
+    t0 = time.perf_counter()
     index = Index(home, embedder.name, embedder=embedder)
+    open_s = time.perf_counter() - t0
     if vectors:
         experiments.swap_vectors(index, vectors)
     rss_open = rss()
@@ -50,7 +52,7 @@ def measure_queries(
         search_ms: list[float] = []
         ask_ms: list[float] = []
         parts: dict[str, list[float]] = {p: [] for p in (*PARTS, "total_ms")}
-        allowed_ms: list[float] = []
+        select_ms: list[float] = []
         coverage_ms: list[float] = []
         where, params = Filters().sql(("public",))
         for q in islice(cycle(questions), queries):
@@ -61,11 +63,11 @@ def measure_queries(
             ask_ms.append(answer.timings["total_ms"])
             for key in parts:
                 parts[key].append(answer.timings[key])
-            # Two steps inside the figures above, timed alone: the access filter's id list (inside dense_ms)
+            # Two steps inside the figures above, timed alone: the access filter's selection (before embed_ms)
             # and the abstention's term coverage (inside answer_ms).
             t0 = time.perf_counter()
-            index._allowed(where, params)
-            allowed_ms.append((time.perf_counter() - t0) * 1e3)
+            index._selection(where, params)
+            select_ms.append((time.perf_counter() - t0) * 1e3)
             t0 = time.perf_counter()
             index.coverage(q, hits[:5])
             coverage_ms.append((time.perf_counter() - t0) * 1e3)
@@ -83,8 +85,10 @@ def measure_queries(
         "ask": summary(ask_ms),
         "parts_mean_ms": {k: summary(v)["mean"] for k, v in parts.items()},
         "shares": {k: sum(parts[k]) / total for k in PARTS},
-        "allowed": summary(allowed_ms),
+        "selection": summary(select_ms),
+        "vectors": index.vectors.kind,
         "coverage": summary(coverage_ms),
+        "open_seconds": open_s,
         "rss_model_bytes": rss_model,
         "rss_open_bytes": rss_open,
         "peak_rss_bytes": peak_rss(),
@@ -96,33 +100,16 @@ def main() -> None:
     ap.add_argument("--home", type=Path, required=True)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--torch-threads", type=int, help="torch.set_num_threads before serving (an experiment)")
-    ap.add_argument("--faiss-threads", type=int, help="faiss.omp_set_num_threads before serving (an experiment)")
-    ap.add_argument(
-        "--patch", nargs="*", default=[], help="bench/experiments.py patches: allowed, lexical, coverage, bm25"
-    )
-    ap.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the model is loaded (an experiment)")
     ap.add_argument("--vectors", type=Path, help="serve from this FAISS file (IndexIDMap2 over the same ids)")
     args = ap.parse_args()
     from index.embed import Embedder
 
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
-    if args.faiss_threads:
-        faiss.omp_set_num_threads(args.faiss_threads)
-    experiments.apply(args.patch)
     embedder = Embedder()
     embedder.encode(["warm the model"])
-    if args.gc_freeze:
-        import gc
-
-        gc.freeze()  # the model's objects leave the collector's full passes
     figures = measure_queries(args.home, embedder, args.queries, vectors=args.vectors)
-    figures["bm25_build_s"] = [m.build_seconds for m in experiments.BM25_MODELS.values()]
-    figures["patches"] = [
-        *args.patch,
-        *(["gc-freeze"] if args.gc_freeze else []),
-        *([f"vectors={args.vectors.name}"] if args.vectors else []),
-    ]
+    figures["variant"] = f"vectors={args.vectors.name}" if args.vectors else "as served"
     print(json.dumps(figures))
 
 

@@ -175,9 +175,10 @@ def disk_figures(home: Path) -> dict[str, int]:
 
 
 def batching_experiment(work: Path, corpus: Path, embedder, passages: int = 2500, repeat: int = 2) -> dict:
-    """Ingest the first ~`passages` of a corpus as ingest_paths does and with cross-document batching, alternately."""
-    from bench.experiments import ingest_batched
+    """Ingest the first ~`passages` of a corpus with the model called per document and per group, alternately.
 
+    Per document is ingest_paths with ENCODE_GROUP = 1 (every document fills a group), as before grouping.
+    """
     subset = work / "batching-subset"
     shutil.rmtree(subset, ignore_errors=True)
     subset.mkdir(parents=True)
@@ -187,20 +188,20 @@ def batching_experiment(work: Path, corpus: Path, embedder, passages: int = 2500
             break
         (subset / path.name).symlink_to(path)
         total += len(load_document(path).passages)
-    rates: dict[str, list[float]] = {"per document (ingest_paths)": [], "across documents (ingest_batched)": []}
+    grouped = f"across documents (ingest_paths, ENCODE_GROUP={build.ENCODE_GROUP})"
+    rates: dict[str, list[float]] = {"per document (ENCODE_GROUP=1)": [], grouped: []}
     for _ in range(repeat):
-        for name, ingest in (
-            ("per document (ingest_paths)", build.ingest_paths),
-            ("across documents (ingest_batched)", ingest_batched),
-        ):
+        for name, group in (("per document (ENCODE_GROUP=1)", 1), (grouped, build.ENCODE_GROUP)):
             home = work / "batching-home"
             shutil.rmtree(home, ignore_errors=True)
             index = Index(home, embedder.name, embedder=embedder)
+            default, build.ENCODE_GROUP = build.ENCODE_GROUP, group
             try:
                 t0 = time.perf_counter()
-                report = ingest(index, [subset])
+                report = build.ingest_paths(index, [subset])
                 rates[name].append(report.passages / (time.perf_counter() - t0))
             finally:
+                build.ENCODE_GROUP = default
                 index.close()
     shutil.rmtree(work / "batching-home", ignore_errors=True)
     return {"passages": total, "rates": rates, "load": load()}

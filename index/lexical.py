@@ -1,15 +1,17 @@
-"""BM25 over the passages with SQLite FTS5, in the store's own database (so it commits with it)."""
+"""The lexical index: SQLite FTS5 in the store's own database, so it commits with the passages.
+
+FTS5 holds the record and scores phrases; index/bm25.py ranks with FTS5's statistics in memory.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
 
-SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, context, tokenize = 'porter unicode61 remove_diacritics 2'
-);
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+WEIGHTS = (1.0, 0.4)  # of the text and context columns in BM25: a label or heading counts less than the text
+SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, context, tokenize = '{TOKENIZE}');
 """
 # Words that carry no meaning for matching; without them OR-queries stop rewarding filler.
 STOPWORDS = frozenset(
@@ -41,44 +43,3 @@ def query_terms(question: str) -> list[str]:
     words = [re.sub(r"['’]s$", "", w) for w in words]  # "board's" is the board: FTS splits it as board + s
     terms = [w.replace('"', "") for w in words if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
     return list(dict.fromkeys(f'"{t}"' for t in terms))
-
-
-def search(
-    db: sqlite3.Connection, question: str, k: int, where: str = "1", params: tuple = ()
-) -> list[tuple[int, float]]:
-    """Top-k (id, score) by BM25 among passages matching `where` (SQL over p=passages, d=documents)."""
-    terms = query_terms(question)
-    if not terms:
-        return []
-    sql = (
-        "SELECT f.rowid, -bm25(passages_fts, 1.0, 0.4) AS score FROM passages_fts f"
-        " JOIN passages p ON p.id = f.rowid JOIN documents d ON d.doc_id = p.doc_id"
-        f" WHERE passages_fts MATCH ? AND ({where}) ORDER BY bm25(passages_fts, 1.0, 0.4) LIMIT ?"
-    )
-    return [(r[0], r[1]) for r in db.execute(sql, (" OR ".join(terms), *params, k))]
-
-
-def coverage(db: sqlite3.Connection, question: str, ids: list[int]) -> dict[int, float]:
-    """For each passage id, the share of the question's terms it holds, each term weighted by its corpus IDF.
-
-    A term no passage holds ("bin collections" in papers about children's services) weighs most, so a
-    question whose distinctive words are nowhere in the papers scores low however many common words match.
-    """
-    terms = query_terms(question)
-    if not terms or not ids:
-        return {i: 0.0 for i in ids}
-    n = db.execute("SELECT count(*) FROM passages_fts").fetchone()[0] or 1
-    marks = ",".join("?" for _ in ids)
-    weight: dict[str, float] = {}
-    holders: dict[str, set[int]] = {}
-    for t in terms:
-        df = db.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (t,)).fetchone()[0]
-        weight[t] = math.log(1 + n / (1 + df))
-        holders[t] = {
-            r[0]
-            for r in db.execute(
-                f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})", (t, *ids)
-            )
-        }
-    total = sum(weight.values())
-    return {i: sum(w for t, w in weight.items() if i in holders[t]) / total for i in ids}

@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 
 import faiss
+import numpy as np
 import pytest
 
-from index.build import delete_document, ingest_paths
+from index import build
+from index.build import IngestReport, add_document, delete_document, expand, ingest_paths
+from index.embed import CACHE_SCHEMA
 from index.search import Filters, Index
 from index.vectors import VectorIndex, fingerprint
 from ingest.errors import IndexMismatch
@@ -227,3 +230,143 @@ def test_same_file_name_in_two_folders_keeps_both(index, tmp_path):
     assert len(index.store.documents()) == 2
     again = ingest_paths(index, [tmp_path / "docs"])
     assert (len(again.unchanged), again.replaced) == (2, [])
+
+
+# --- reading ahead: several documents per model call, each committed alone ------------------------
+
+
+class CountingEmbedder:
+    """The session's model, counting the calls and the texts that reach it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dim, self.batch_size = inner.name, inner.dim, inner.batch_size
+        self.calls = self.texts = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory, seeds_dir, embedder):
+    """The five seeds ingested as a folder by a counting model: (index, report, calls, texts) of that ingest."""
+    counter = CountingEmbedder(embedder)
+    index = Index(tmp_path_factory.mktemp("grouped"), embedder=counter)
+    report = ingest_paths(index, [seeds_dir])
+    yield index, report, counter.calls, counter.texts
+    index.close()
+
+
+def _seed_passages(seeds_dir: Path) -> int:
+    return sum(len(load_document(p).passages) for p in seeds_dir.glob("*.txt"))
+
+
+def test_a_folder_goes_to_the_model_in_fewer_calls_than_documents(grouped, seeds_dir):
+    index, report, calls, texts = grouped
+    total = _seed_passages(seeds_dir)
+    assert total < build.ENCODE_GROUP + 400  # 838: the seeds make one group
+    assert len(report.added) == 5 and report.failed == []
+    assert calls == 1 < len(report.added)
+    assert texts == report.embedded == report.passages == total == index.vectors.size
+    _consistent(index)
+
+
+def test_reingesting_a_folder_never_calls_the_model(grouped, seeds_dir):
+    index, _, _, _ = grouped
+    counter = index.embedder
+    calls, texts = counter.calls, counter.texts
+    generation = index.store.get_meta("vectors_generation")
+    report = ingest_paths(index, [seeds_dir])
+    assert (counter.calls, counter.texts) == (calls, texts)
+    assert (report.embedded, report.passages, len(report.unchanged), report.added) == (0, 0, 5, [])
+    assert index.store.get_meta("vectors_generation") == generation  # nothing changed, nothing written
+
+
+def test_a_grouped_ingest_equals_one_document_at_a_time(grouped, seeds_dir, embedder, tmp_path):
+    index, report, _, _ = grouped
+    single = Index(tmp_path / "single", embedder=embedder)
+    try:
+        alone = IngestReport()
+        for path, source in expand([seeds_dir]):
+            add_document(single, load_document(path, source=source), alone)
+        single.save()
+        assert (alone.added, alone.doc_ids, alone.passages) == (report.added, report.doc_ids, report.passages)
+        texts = dict(index.store.db.execute("SELECT id, text FROM passages"))
+        assert texts == dict(single.store.db.execute("SELECT id, text FROM passages"))  # same ids, same texts
+        for pid in random.Random(5).sample(sorted(texts), 12):
+            grouped_vec = index.vectors.index.reconstruct(pid)
+            assert np.allclose(grouped_vec, single.vectors.index.reconstruct(pid), atol=1e-5), pid
+    finally:
+        single.close()
+
+
+def test_a_bad_file_inside_a_group_is_reported_and_the_others_land_whole(index, tmp_path, seeds_dir):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    names = ["000_a.txt", "003_b.txt", "004_c.txt"]
+    for name in names:
+        shutil.copy(next(seeds_dir.glob(f"{name[:3]}_*.txt")), folder / name)
+    (folder / "001_broken.pdf").write_bytes(random.Random(7).randbytes(4096))
+    (folder / "002_empty.txt").write_bytes(b"")
+    expected = {name: len(load_document(folder / name).passages) for name in names}
+    assert sum(expected.values()) < build.ENCODE_GROUP  # all five files in one group
+
+    report = ingest_paths(index, [folder])
+    assert report.added == names
+    assert [f for f, _ in report.failed] == [str(folder / "001_broken.pdf"), str(folder / "002_empty.txt")]
+    assert "no text found" in dict(report.failed)[str(folder / "002_empty.txt")]
+    held = {d["source"]: d["passage_count"] for d in index.store.documents()}
+    assert held == expected and report.passages == sum(expected.values())
+    _consistent(index)
+
+
+def test_the_same_name_twice_in_one_ingest_ends_with_the_later_file(index, tmp_path):
+    for year, topic in (("2018", "the library budget"), ("2019", "the bridge repairs")):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "minutes.txt").write_text(f"1. The {year} meeting approved {topic}.\n")
+    ingest_paths(index, [tmp_path / "2019"])
+    report = ingest_paths(index, [tmp_path / "2018", tmp_path / "2019"])  # as one by one: replaced, then back
+    assert (report.replaced, report.unchanged) == (["minutes.txt", "minutes.txt"], [])
+    (doc,) = index.store.documents()
+    assert "bridge repairs" in index.store.document(doc["doc_id"]).passages[0].text
+    _consistent(index)
+
+
+def test_generations_are_written_per_quarter_of_the_index_not_per_document(
+    grouped, tmp_path, seeds_dir, embedder, monkeypatch
+):
+    home = tmp_path / "home"
+    index = Index(home, embedder=embedder)
+    # A warm embedding cache (the grouped index's): this is about FAISS generations, not the model.
+    db = index.store.db
+    db.executescript(CACHE_SCHEMA)
+    db.execute("ATTACH DATABASE ? AS warm", (str(grouped[0].home / "council.db"),))
+    db.execute("INSERT INTO embeddings SELECT hash, model, vector FROM warm.embeddings")
+    db.execute("DETACH DATABASE warm")
+    monkeypatch.setattr(build, "ENCODE_GROUP", 50)  # one seed per group
+    monkeypatch.setattr(build, "SAVE_MIN_PASSAGES", 100)
+    saved: list[int] = []
+    save = index.save
+    monkeypatch.setattr(index, "save", lambda: (saved.append(index.vectors.size), save()))
+    try:
+        report = ingest_paths(index, [seeds_dir])
+        assert report.embedded == 0
+        sizes = [len(load_document(p).passages) for p in sorted(seeds_dir.glob("*.txt"))]  # 140, 360, 191, 115, 32
+        # Written when the passages since the last write reach max(100, a quarter of the index), and at the end.
+        expected, unsaved = [], 0
+        for n, size in enumerate(sizes):
+            unsaved += size
+            if unsaved >= max(100, sum(sizes[: n + 1]) // 4) or n == len(sizes) - 1:
+                expected.append(sum(sizes[: n + 1]))
+                unsaved = 0
+        assert saved == expected and len(saved) < len(sizes)
+    finally:
+        index.close()
+    again = Index(home, embedder=embedder)
+    try:
+        assert VectorIndex.load(home / "index", embedder.dim, again.store) is not None  # the last write is current
+        _consistent(again)
+    finally:
+        again.close()

@@ -33,7 +33,10 @@ WORKER = textwrap.dedent(
     from index import build
     from index.search import Index
 
-    build.SAVE_EVERY = 4  # save FAISS generations during the run, so kills also land around saves
+    # Papers are 3 passages: groups of 3 papers per model call and a generation every 4 or more papers,
+    # so kills also land between a group's commits, around the model calls and around saves.
+    build.ENCODE_GROUP = 9
+    build.SAVE_MIN_PASSAGES = 12
     index = Index(Path(sys.argv[1]))
     print("loaded", flush=True)
     report = build.ingest_paths(index, [Path(sys.argv[2])], progress=lambda p: print("file", p.name, flush=True))
@@ -198,7 +201,7 @@ def test_replacement_committed_before_a_crash_gets_fresh_vectors(tmp_path, embed
         again.close()
 
 
-def test_interrupted_ingest_leaves_no_stray_vector_files(tmp_path, seeds_dir, embedder):
+def test_interrupted_ingest_leaves_no_stray_index_files(tmp_path, seeds_dir, embedder):
     """A saved generation replaces the last: the index folder never accumulates old or temporary files."""
     home = tmp_path / "home"
     index = Index(home, embedder=embedder)
@@ -207,6 +210,6 @@ def test_interrupted_ingest_leaves_no_stray_vector_files(tmp_path, seeds_dir, em
     ingest_paths(index, [paper])
     paper.write_text(paper.read_text(encoding="utf-8") + "\n\n18. A new paragraph about staffing.\n", encoding="utf-8")
     ingest_paths(index, [paper])
-    generation = index.store.get_meta("vectors_generation")
+    vectors, bm25 = index.store.get_meta("vectors_generation"), index.store.get_meta("bm25_generation")
     index.close()
-    assert sorted(f.name for f in (home / "index").iterdir()) == [f"vectors-{generation}.faiss"]
+    assert sorted(f.name for f in (home / "index").iterdir()) == [f"bm25-{bm25}.npz", f"vectors-{vectors}.faiss"]
