@@ -63,12 +63,16 @@ class Segment:
     def empty(cls) -> Segment:
         return cls.of(_EMPTY_I, _EMPTY_I, _EMPTY_I, _EMPTY_I)
 
-    def postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, weighted frequency) of one term."""
+    def span(self, tid: int) -> tuple[int, int]:
+        """Where a term's postings lie (empty when the segment lacks it)."""
         i = int(np.searchsorted(self.tids, tid))
         if i == len(self.tids) or self.tids[i] != tid:
-            return _EMPTY_I, _EMPTY_F
-        lo, hi = self.indptr[i], self.indptr[i + 1]
+            return 0, 0
+        return int(self.indptr[i]), int(self.indptr[i + 1])
+
+    def postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, weighted frequency) of one term."""
+        lo, hi = self.span(tid)
         return self.docs[lo:hi], WEIGHTS[0] * self.text[lo:hi] + WEIGHTS[1] * self.context[lo:hi]
 
     def flat(self) -> tuple[np.ndarray, ...]:
@@ -89,17 +93,21 @@ class BM25:
         self.segments: list[Segment] = []
         self.length = np.zeros(0, dtype=np.float64)  # tokens per row, all columns (FTS5's D), by passage id
         self.live = np.zeros(0, dtype=bool)
+        # Kept as rows come and go, never recounted per question (a pass over 1M rows costs milliseconds).
+        self.rows = 0  # live rows: FTS5's N
+        self.total = 0.0  # their tokens: N x avgdl
+        self.dead = 0  # removed rows whose postings still sit in a segment (none once merged)
         self.scratch = sqlite3.connect(":memory:", check_same_thread=False)
         self.scratch.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
         self.scratch.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
 
     # --- statistics --------------------------------------------------------------------------
-    @property
-    def rows(self) -> int:
-        return int(np.count_nonzero(self.live))
-
     def _avgdl(self) -> float:
-        return float(self.length[self.live].sum()) / max(1, self.rows)
+        return self.total / max(1, self.rows)
+
+    def _recount(self) -> None:
+        self.rows = int(np.count_nonzero(self.live))
+        self.total = float(self.length[self.live].sum())
 
     # --- building ----------------------------------------------------------------------------
     @classmethod
@@ -113,6 +121,7 @@ class BM25:
         bm._grow(int(ids.max()) + 1 if len(ids) else 0)
         bm.live[ids] = True
         bm._add_postings(db.execute(_GROUPED.format(table="temp.fts_instances")))
+        bm._recount()
         return bm
 
     def add(self, rows: list[tuple[int, str, str]]) -> None:
@@ -126,14 +135,23 @@ class BM25:
         self.length[ids] = 0.0
         self._add_postings(self.scratch.execute(_GROUPED.format(table="s_instances")))
         self.scratch.execute("DELETE FROM s")
+        self.rows += len(ids)
+        self.total += float(self.length[ids].sum())
         if len(self.segments) > MAX_SEGMENTS:
             base, rest = self.segments[0], self.segments[1:]
             small = sum(len(s.docs) for s in rest)
-            self.segments = [self._merged(self.segments)] if small > len(base.docs) // 2 else [base, self._merged(rest)]
+            if small > len(base.docs) // 2:
+                self._merge_all()
+            else:
+                self.segments = [base, self._merged(rest)]
 
     def remove(self, ids: list[int]) -> None:
         """Forget rows (their postings go at the next merge)."""
         ids_a = np.asarray([i for i in ids if i < len(self.live)], dtype=np.int64)
+        ids_a = ids_a[self.live[ids_a]]
+        self.rows -= len(ids_a)
+        self.total -= float(self.length[ids_a].sum())
+        self.dead += len(ids_a)
         self.live[ids_a] = False
         self.length[ids_a] = 0.0
 
@@ -159,6 +177,10 @@ class BM25:
             tid = self.vocab[term] = len(self.terms)
             self.terms.append(term)
         return tid
+
+    def _merge_all(self) -> None:
+        self.segments = [self._merged(self.segments)] if self.segments else []
+        self.dead = 0
 
     def _merged(self, segments: list[Segment]) -> Segment:
         parts = [s.flat() for s in segments]
@@ -186,8 +208,28 @@ class BM25:
         found = [s.postings(tid) for s in self.segments]
         docs = np.concatenate([d for d, _ in found]) if found else _EMPTY_I
         freq = np.concatenate([f for _, f in found]) if found else _EMPTY_F
+        if not self.dead:
+            return docs, freq
         keep = self.live[docs]
         return docs[keep], freq[keep]
+
+    def _holders(self, token: str, wanted: np.ndarray) -> tuple[int, set[int]]:
+        """(rows holding the token, those of them among `wanted`), without gathering its postings."""
+        if self.dead:
+            docs, _ = self._postings(token)
+            return len(docs), set(wanted[np.isin(wanted, docs)].tolist())
+        tid = self.vocab.get(token)
+        if tid is None:
+            return 0, set()
+        df, held = 0, set()
+        for seg in self.segments:
+            lo, hi = seg.span(tid)
+            docs = seg.docs[lo:hi]  # ascending: a binary search per wanted id
+            df += len(docs)
+            at = np.minimum(np.searchsorted(docs, wanted), max(0, len(docs) - 1))
+            if len(docs):
+                held.update(wanted[docs[at] == wanted].tolist())
+        return df, held
 
     def _idf(self, df: int) -> float:
         idf = math.log((self.rows - df + 0.5) / (df + 0.5))
@@ -242,8 +284,7 @@ class BM25:
         holders: list[set[int]] = []
         for phrase, toks in zip(phrases, self.tokens(phrases), strict=True):
             if len(toks) == 1:
-                docs, _ = self._postings(toks[0])
-                df, held = len(docs), set(np.intersect1d(docs, wanted).tolist())
+                df, held = self._holders(toks[0], wanted)
             elif toks:
                 df = db.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (phrase,)).fetchone()[0]
                 marks = ",".join("?" for _ in ids)
@@ -260,7 +301,7 @@ class BM25:
     def save(self, folder: Path, store: Store) -> None:
         """Write one merged generation atomically and record it, with the ids' fingerprint, in the store."""
         folder.mkdir(parents=True, exist_ok=True)
-        self.segments = [self._merged(self.segments)] if self.segments else []
+        self._merge_all()
         seg = self.segments[0] if self.segments else Segment.empty()
         new = int(store.get_meta("bm25_generation") or 0) + 1
         final = folder / f"bm25-{new}.npz"
@@ -298,6 +339,7 @@ class BM25:
             seg = Segment(z["tids"], z["indptr"], z["docs"], z["text"], z["context"])
             bm.segments = [seg] if len(seg.docs) else []
             bm.length, bm.live = z["length"], z["live"]
+        bm._recount()
         return bm
 
 

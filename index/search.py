@@ -132,6 +132,7 @@ class Index:
         # One question at a time gains nothing from FAISS's threads (exact search is memory-bound), and its
         # OpenMP workers keep spinning after a search, taking the cores from the next question's embedding.
         faiss.omp_set_num_threads(1)
+        self._selections: dict[tuple, Selection | None] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -168,8 +169,17 @@ class Index:
 
         Asked on every question, so it must not cost the corpus: a clause over document columns only is
         first checked against the documents table, and when some documents fail it, the shorter of the two
-        passage lists (admitted or excluded) is listed, not always the admitted one (1,660 ms at 1M).
+        passage lists (admitted or excluded) is listed, not always the admitted one (1,660 ms at 1M). Even
+        the documents check reads every paper's row (5 ms at 1M), so answers are kept until the next commit.
         """
+        key = (where, params, self.store.version)
+        if key not in self._selections:
+            if len(self._selections) >= 64:
+                self._selections.clear()
+            self._selections[key] = self._select(where, params)
+        return self._selections[key]
+
+    def _select(self, where: str, params: tuple) -> Selection | None:
         db = self.store.db
         if not _PASSAGE_COLUMN.search(where):
             failing = f"SELECT d.doc_id FROM documents d WHERE ({where}) IS NOT 1"

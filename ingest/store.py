@@ -48,6 +48,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")  # a committed document survives a power cut
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self.version = 0  # commits through this Store: what a cache of query results keys on
 
     def close(self) -> None:
         self.db.close()
@@ -62,6 +63,7 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        self.version += 1
 
     # --- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

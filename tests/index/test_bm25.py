@@ -98,6 +98,7 @@ def test_excluding_a_restricted_paper_lists_the_excluded_passages_not_the_admitt
     index = Index(copied_home, embedder=embedder)
     try:
         doc_id = next(d["doc_id"] for d in index.store.documents() if d["source"].startswith("004"))
+        assert index._selection(*Filters().sql(("public",))) is None  # remembered until the next commit
         with index.store.transaction():
             index.store.db.execute("UPDATE documents SET access='restricted' WHERE doc_id=?", (doc_id,))
         hidden = {r[0] for r in index.store.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))}
@@ -198,5 +199,29 @@ def test_a_fresh_ingest_is_searchable_in_the_same_process(tmp_path, embedder, se
         ingest_paths(index, [seeds_dir / sorted(p.name for p in seeds_dir.glob("004*"))[0]])
         hits = index.search("recommendations", k=3, mode="lexical")
         assert hits and all(h.doc["source"].startswith("004") for h in hits)
+    finally:
+        index.close()
+
+
+def test_removed_rows_before_a_merge_neither_rank_nor_count(copied_home, embedder, seed_docs):
+    """Between a replace and the next save, dead postings sit in a segment: they must not score or count."""
+    index = Index(copied_home, embedder=embedder)
+    try:
+        db = index.store.db
+        doc = next(d for d in seed_docs.values() if d.source.startswith("003"))
+        with index.store.transaction():
+            removed = index.store.delete_document(doc.doc_id)
+            lexical.remove(db, removed)
+        index.bm25.remove(removed)
+        assert index.bm25.dead == len(removed) > 0
+        fresh = BM25.from_fts(db)
+        assert (index.bm25.rows, index.bm25.total) == (fresh.rows, pytest.approx(fresh.total))
+        kept = [r[0] for r in db.execute("SELECT id FROM passages ORDER BY id LIMIT 40")] + removed[:10]
+        for question in QUESTIONS[:40]:
+            terms = lexical.query_terms(question)
+            assert_same_ranking(index.bm25.search(db, terms, 30), fts5_ranking(db, question, 30), question)
+            assert index.bm25.coverage(db, terms, kept) == pytest.approx(fresh.coverage(db, terms, kept))
+        index.bm25.save(copied_home / "index", index.store)
+        assert index.bm25.dead == 0 and len(index.bm25.segments) == 1
     finally:
         index.close()
