@@ -28,7 +28,6 @@ from index.vectors import fingerprint
 from ingest.store import Store
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
-MAX_SEGMENTS = 8  # small segments kept before they are merged
 
 
 @dataclass(frozen=True)
@@ -137,13 +136,11 @@ class BM25:
         self.scratch.execute("DELETE FROM s")
         self.rows += len(ids)
         self.total += float(self.length[ids].sum())
-        if len(self.segments) > MAX_SEGMENTS:
-            base, rest = self.segments[0], self.segments[1:]
-            small = sum(len(s.docs) for s in rest)
-            if small > len(base.docs) // 2:
-                self._merge_all()
-            else:
-                self.segments = [base, self._merged(rest)]
+        # Merge the newest segments while the last is at least half the one before: sizes then fall by half
+        # or more down the list, so a corpus of P postings holds about log2(P) segments and each posting is
+        # re-sorted about log2(P) times in all (merging every few documents into a growing one was quadratic).
+        while len(self.segments) > 1 and 2 * len(self.segments[-1].docs) >= len(self.segments[-2].docs):
+            self.segments[-2:] = [self._merged(self.segments[-2:])]
 
     def remove(self, ids: list[int]) -> None:
         """Forget rows (their postings go at the next merge)."""
