@@ -186,7 +186,7 @@ def batching_experiment(work: Path, corpus: Path, embedder, passages: int = 2500
     for path in sorted(corpus.glob("*.txt")):
         if total >= passages:
             break
-        (subset / path.name).symlink_to(path)
+        (subset / path.name).symlink_to(path.resolve())  # a relative corpus path would make broken links
         total += len(load_document(path).passages)
     grouped = f"across documents (ingest_paths, ENCODE_GROUP={build.ENCODE_GROUP})"
     rates: dict[str, list[float]] = {"per document (ENCODE_GROUP=1)": [], grouped: []}
