@@ -17,15 +17,14 @@ refuses a file whose fingerprint is not the store's, and the index is then read 
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index import generations
 from index.lexical import TOKENIZE, WEIGHTS
-from index.vectors import fingerprint
 from ingest.store import Store
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
@@ -297,37 +296,26 @@ class BM25:
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, folder: Path, store: Store) -> None:
-        """Write one merged generation atomically and record it, with the ids' fingerprint, in the store."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write one merged generation (index/generations.py) holding the live rows."""
         self._merge_all()
         seg = self.segments[0] if self.segments else Segment.empty()
-        new = int(store.get_meta("bm25_generation") or 0) + 1
-        final = folder / f"bm25-{new}.npz"
-        tmp = folder / f"bm25-{new}.tmp"
-        with open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                terms=np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8),
-                tids=seg.tids, indptr=seg.indptr, docs=seg.docs, text=seg.text, context=seg.context,
-                length=self.length, live=self.live,
-            )  # fmt: skip
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        _fsync_dir(folder)
-        with store.transaction():
-            store.set_meta("bm25_generation", str(new))
-            store.set_meta("bm25_fingerprint", fingerprint(np.flatnonzero(self.live).tolist()))
-        for stale in folder.glob("bm25-*.npz"):
-            if stale != final:
-                stale.unlink(missing_ok=True)
+
+        def write_file(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a path would get ".npz" appended by numpy
+                np.savez(
+                    fh,
+                    terms=np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8),
+                    tids=seg.tids, indptr=seg.indptr, docs=seg.docs, text=seg.text, context=seg.context,
+                    length=self.length, live=self.live,
+                )  # fmt: skip
+
+        generations.write(folder, store, "bm25", "npz", np.flatnonzero(self.live).tolist(), write_file)
 
     @classmethod
     def load(cls, folder: Path, store: Store, ids_fingerprint: str) -> BM25 | None:
         """The saved generation if it holds exactly the store's passages, else None (read FTS5 again)."""
-        gen = store.get_meta("bm25_generation")
-        path = folder / f"bm25-{gen}.npz"
-        if gen is None or not path.is_file() or store.get_meta("bm25_fingerprint") != ids_fingerprint:
+        path = generations.current(folder, store, "bm25", "npz", ids_fingerprint)
+        if path is None:
             return None
         with np.load(path) as z:
             bm = cls()
@@ -355,11 +343,3 @@ def _admitted(size: int, allowed: np.ndarray | None, excluded: np.ndarray | None
         if excluded is not None:
             mask[excluded[excluded < size]] = False
     return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

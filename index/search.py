@@ -14,7 +14,8 @@ from index import lexical
 from index.bm25 import BM25
 from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, embed_text
 from index.fuse import rrf, weighted
-from index.vectors import APPROX_FROM, VectorIndex, fingerprint, sq8_index
+from index.generations import fingerprint
+from index.vectors import APPROX_FROM, VectorIndex, sq8_index
 from ingest.errors import BadRequest, IndexMismatch
 from ingest.models import Passage
 from ingest.store import Store
@@ -124,10 +125,11 @@ class Index:
         if not built_with:
             with self.store.transaction():
                 self.store.set_meta("model", model)
+        ids_now = fingerprint(self.store.all_passage_ids())  # what each saved file must hold to be used
         self.vectors = (
-            VectorIndex.load(home / "index", self.embedder.dim, self.store, approx_from) or self.rebuild_vectors()
+            VectorIndex.load(home / "index", self.embedder.dim, self.store, ids_now, approx_from)
+            or self.rebuild_vectors()
         )
-        ids_now = fingerprint(self.store.all_passage_ids())
         self.bm25 = BM25.load(home / "index", self.store, ids_now) or self.rebuild_lexical()
         # One question at a time gains nothing from FAISS's threads (exact search is memory-bound), and its
         # OpenMP workers keep spinning after a search, taking the cores from the next question's embedding.

@@ -1,9 +1,8 @@
 """The FAISS index: unit vectors keyed by passage id, written as numbered generations.
 
-A generation file is written to a temporary name, fsynced and renamed; the store records which
-generation is current and a fingerprint of the passage ids it holds. A reader whose store does not
-match the file (a crash between the store's commit and the file's rename) rebuilds from the
-embedding cache, which commits with the store, so no passage is ever searchable by one index only.
+Generations are kept by index/generations.py; a reader whose store does not match the file (a crash
+between the store's commit and the file's rename) rebuilds from the embedding cache, which commits
+with the store, so no passage is ever searchable by one index only.
 
 Below APPROX_FROM passages the vectors are held exactly (IndexFlatIP); from there on they are stored
 as 8-bit scalar-quantised codes (IndexScalarQuantizer, QT_8bit). Both are exhaustive, so a filtered
@@ -13,13 +12,12 @@ with recall@10 0.97-0.99 against exact (docs/benchmarks.md, "Approximate FAISS i
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from index import generations
 from ingest.store import Store
 
 # Exact search takes 6 ms at 100k passages and 57 ms at 1M; SQ8 16 ms at 1M (docs/benchmarks.md).
@@ -34,11 +32,6 @@ APPROX_FROM = 200_000
 SQ8_MARGIN = 0.1
 
 KINDS = {"IndexFlatIP": "exact", "IndexFlat": "exact", "IndexScalarQuantizer": "sq8"}
-
-
-def fingerprint(ids: list[int]) -> str:
-    """A short hash of a set of passage ids."""
-    return hashlib.sha256(np.asarray(sorted(ids), dtype=np.int64).tobytes()).hexdigest()[:16]
 
 
 def sq8_index(dim: int, ids: np.ndarray, vecs: np.ndarray) -> faiss.IndexIDMap2:
@@ -150,36 +143,18 @@ class VectorIndex:
         """
         if self.kind == "exact" and self.size >= max(self.approx_from, 1):  # SQ8 trains on what it holds
             self.convert()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        old = int(store.get_meta("vectors_generation") or 0)
-        new = old + 1
-        final = self.folder / f"vectors-{new}.faiss"
-        tmp = final.with_suffix(".tmp")
-        faiss.write_index(self.index, str(tmp))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        dir_fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
         ids = faiss.vector_to_array(self.index.id_map).tolist()
-        with store.transaction():
-            store.set_meta("vectors_generation", str(new))
-            store.set_meta("vectors_fingerprint", fingerprint(ids))
-        for stale in self.folder.glob("vectors-*.faiss"):
-            if stale != final:
-                stale.unlink(missing_ok=True)
+        generations.write(
+            self.folder, store, "vectors", "faiss", ids, lambda tmp: faiss.write_index(self.index, str(tmp))
+        )
 
     @classmethod
-    def load(cls, folder: Path, dim: int, store: Store, approx_from: int = APPROX_FROM) -> VectorIndex | None:
-        """The current generation (exact or SQ8) if it matches the store's passages exactly, else None (rebuild)."""
-        gen = store.get_meta("vectors_generation")
-        path = folder / f"vectors-{gen}.faiss"
-        if gen is None or not path.is_file():
-            return None
-        if store.get_meta("vectors_fingerprint") != fingerprint(store.all_passage_ids()):
+    def load(
+        cls, folder: Path, dim: int, store: Store, ids_fingerprint: str, approx_from: int = APPROX_FROM
+    ) -> VectorIndex | None:
+        """The current generation (exact or SQ8) if it holds exactly the store's passages, else None (rebuild)."""
+        path = generations.current(folder, store, "vectors", "faiss", ids_fingerprint)
+        if path is None:
             return None
         vi = cls(folder, dim, approx_from)
         vi.index = faiss.read_index(str(path))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,17 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedd
     assert len(report.added) == 5 and report.failed == [], report.summary()
     yield index
     index.close()
+
+
+@pytest.fixture(scope="session")
+def copy_database() -> Callable[[sqlite3.Connection, Path], None]:
+    """Copy an open store's database to a path (SQLite's backup API: consistent while the source is in use)."""
+
+    def copy(src: sqlite3.Connection, path: Path) -> None:
+        dst = sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+
+    return copy

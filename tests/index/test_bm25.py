@@ -47,13 +47,11 @@ def assert_same_ranking(ours: list, theirs: list, question: str) -> None:
 
 
 @pytest.fixture
-def copied_home(seed_index, tmp_path: Path) -> Path:
+def copied_home(seed_index, tmp_path: Path, copy_database) -> Path:
     """A copy of the seed index's home, so a test can change it without embedding anything again."""
     home = tmp_path / "home"
     home.mkdir()
-    dst = sqlite3.connect(home / "council.db")
-    seed_index.store.db.backup(dst)
-    dst.close()
+    copy_database(seed_index.store.db, home / "council.db")
     shutil.copytree(seed_index.home / "index", home / "index")
     return home
 

@@ -14,8 +14,9 @@ import pytest
 from index import build
 from index.build import IngestReport, add_document, delete_document, expand, ingest_paths
 from index.embed import CACHE_SCHEMA
+from index.generations import fingerprint
 from index.search import Filters, Index
-from index.vectors import VectorIndex, fingerprint
+from index.vectors import VectorIndex
 from ingest.errors import IndexMismatch
 from ingest.load import load_document
 
@@ -140,7 +141,7 @@ def test_reopening_loads_the_saved_vectors(home, paper, embedder):
     again = Index(home, embedder=embedder)
     try:
         assert again.store.get_meta("vectors_generation") == generation  # loaded, not rebuilt and saved anew
-        loaded = VectorIndex.load(home / "index", embedder.dim, again.store)
+        loaded = VectorIndex.load(home / "index", embedder.dim, again.store, fingerprint(again.store.all_passage_ids()))
         assert loaded is not None and loaded.size == again.vectors.size == len(load_document(paper).passages)
         assert again.store.get_meta("vectors_fingerprint") == fingerprint(again.store.all_passage_ids())
         after = {
@@ -163,7 +164,10 @@ def test_missing_vectors_file_is_rebuilt_from_the_store(home, paper, embedder):
     again = Index(home, embedder=embedder)
     try:
         assert _faiss_ids(again) == ids
-        assert VectorIndex.load(home / "index", embedder.dim, again.store) is not None  # and saved anew
+        assert (
+            VectorIndex.load(home / "index", embedder.dim, again.store, fingerprint(again.store.all_passage_ids()))
+            is not None
+        )  # and saved anew
         assert again.search("staff morale", k=3, mode="dense")[0].passage.doc_id == again.store.find_source("paper.txt")
     finally:
         again.close()
@@ -196,7 +200,10 @@ def test_deleting_a_document_removes_it_from_search(home, paper, embedder):
     # The deletion was saved: a reopened index loads vectors without the document.
     again = Index(home, embedder=embedder)
     try:
-        assert VectorIndex.load(home / "index", embedder.dim, again.store) is not None
+        assert (
+            VectorIndex.load(home / "index", embedder.dim, again.store, fingerprint(again.store.all_passage_ids()))
+            is not None
+        )
         assert again.vectors.size == len(load_document(paper).passages)
         _consistent(again)
     finally:
@@ -366,7 +373,10 @@ def test_generations_are_written_per_quarter_of_the_index_not_per_document(
         index.close()
     again = Index(home, embedder=embedder)
     try:
-        assert VectorIndex.load(home / "index", embedder.dim, again.store) is not None  # the last write is current
+        assert (
+            VectorIndex.load(home / "index", embedder.dim, again.store, fingerprint(again.store.all_passage_ids()))
+            is not None
+        )  # the last write is current
         _consistent(again)
     finally:
         again.close()

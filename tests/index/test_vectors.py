@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from index.build import ingest_paths
 from index.embed import CACHE_SCHEMA
+from index.generations import fingerprint
 from index.search import Index
 from index.vectors import VectorIndex
 from ingest.store import Store
@@ -37,11 +37,10 @@ def questions(embedder) -> np.ndarray:
 
 
 @pytest.fixture
-def store(tmp_path: Path, seed_index) -> Iterator[Store]:
+def store(tmp_path: Path, seed_index, copy_database) -> Iterator[Store]:
     """A copy of the seed store: its passage ids are the seed vectors' ids, so load() accepts a saved index."""
     path = tmp_path / "council.db"
-    with sqlite3.connect(path) as copy:
-        seed_index.store.db.backup(copy)
+    copy_database(seed_index.store.db, path)
     st = Store(path)
     yield st
     st.close()
@@ -59,6 +58,11 @@ def sq8(folder: Path, ids: np.ndarray, vecs: np.ndarray, store: Store) -> Vector
     vi.save(store)
     assert vi.kind == "sq8"
     return vi
+
+
+def of_kind(kind: str, folder: Path, ids: np.ndarray, vecs: np.ndarray, store: Store) -> VectorIndex:
+    """An exact or an SQ8 index over these vectors, for tests that must hold for both."""
+    return sq8(folder, ids, vecs, store) if kind == "sq8" else build(folder, ids, vecs, approx_from=10**9)
 
 
 def top_ids(vi: VectorIndex, queries: np.ndarray, k: int = 10) -> list[list[int]]:
@@ -79,7 +83,9 @@ def test_save_converts_from_approx_from_and_never_back(tmp_path: Path, seed_vect
     at.save(store)
     assert at.kind == "sq8" and at.size == len(ids)
     assert sorted(faiss.vector_to_array(at.index.id_map).tolist()) == sorted(ids.tolist())
-    loaded = VectorIndex.load(tmp_path / "at", vecs.shape[1], store, approx_from=10**9)
+    loaded = VectorIndex.load(
+        tmp_path / "at", vecs.shape[1], store, fingerprint(store.all_passage_ids()), approx_from=10**9
+    )
     assert loaded is not None and loaded.kind == "sq8"  # the file says what it holds; no conversion back
     loaded.save(store)
     assert loaded.kind == "sq8"
@@ -90,7 +96,7 @@ def test_sq8_loaded_from_disk_searches_and_scores_as_before(
 ) -> None:
     ids, vecs = seed_vectors
     vi = sq8(tmp_path, ids, vecs, store)
-    loaded = VectorIndex.load(tmp_path, vecs.shape[1], store)
+    loaded = VectorIndex.load(tmp_path, vecs.shape[1], store, fingerprint(store.all_passage_ids()))
     assert loaded is not None and loaded.kind == "sq8" and loaded.size == len(ids)
     for q in questions[:10]:
         before, after = vi.search(q, 10), loaded.search(q, 10)
@@ -108,7 +114,7 @@ def test_scores_right_after_remove_and_add(
 ) -> None:
     """remove_ids moves every later row up; adding as many back keeps the size, so the map must not be stale."""
     ids, vecs = seed_vectors
-    vi = sq8(tmp_path, ids, vecs, store) if kind == "sq8" else build(tmp_path, ids, vecs, approx_from=10**9)
+    vi = of_kind(kind, tmp_path, ids, vecs, store)
     q = questions[0]
     kept = ids[10:].tolist()
     before = vi.scores(q, kept)  # builds the position map
@@ -129,7 +135,7 @@ def test_filters_never_let_an_id_through(
     tmp_path: Path, kind: str, seed_vectors, questions: np.ndarray, store: Store
 ) -> None:
     ids, vecs = seed_vectors
-    vi = sq8(tmp_path, ids, vecs, store) if kind == "sq8" else build(tmp_path, ids, vecs, approx_from=10**9)
+    vi = of_kind(kind, tmp_path, ids, vecs, store)
     allowed = ids[::7]
     for q in questions[:10]:
         inside = vi.search(q, 20, allowed=allowed)
@@ -198,13 +204,11 @@ def test_index_reopened_loads_sq8_without_rebuilding(sq8_seed_index: Index, embe
 
 
 def test_rebuild_from_the_cache_above_approx_from_builds_sq8_directly(
-    sq8_seed_index: Index, seed_index: Index, embedder, tmp_path: Path
+    sq8_seed_index: Index, seed_index: Index, embedder, tmp_path: Path, copy_database
 ) -> None:
     home = tmp_path / "copy"
     home.mkdir()
-    dst = sqlite3.connect(home / "council.db")
-    sq8_seed_index.store.db.backup(dst)
-    dst.close()  # the store without its FAISS file: the reader must rebuild from the embedding cache
+    copy_database(sq8_seed_index.store.db, home / "council.db")  # no FAISS file: rebuilt from the cache
     again = Index(home, embedder=embedder, approx_from=100)
     try:
         assert again.vectors.kind == "sq8" and again.vectors.size == seed_index.vectors.size
