@@ -255,7 +255,8 @@ class BM25:
                     score_parts.append(self._idf(len(docs)) * freq * (K1 + 1) / (freq + norm))
             elif toks:  # FTS5's bm25 is a sum over phrases: a phrase needs positions, so FTS5 scores it alone
                 found = db.execute(
-                    "SELECT rowid, -bm25(passages_fts, 1.0, 0.4) FROM passages_fts WHERE passages_fts MATCH ?",
+                    f"SELECT rowid, -bm25(passages_fts, {WEIGHTS[0]}, {WEIGHTS[1]}) FROM passages_fts"
+                    " WHERE passages_fts MATCH ?",
                     (phrase,),
                 ).fetchall()
                 if found:

@@ -43,6 +43,11 @@ class IngestReport:
     passages: int = 0
     embedded: int = 0  # passages the model had to embed (the rest came from the cache)
 
+    def note_unchanged(self, source: str, doc_id: str) -> None:
+        """A source whose very version the index holds already: reported, not embedded."""
+        self.doc_ids.append(doc_id)
+        self.unchanged.append(source)
+
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.unchanged)} unchanged, {len(self.replaced)} replaced,"
@@ -112,8 +117,7 @@ def _unchanged(index: Index, doc: Document, report: IngestReport) -> bool:
     """Whether the index holds this very version of the source already (then it is reported, not embedded)."""
     if index.store.find_source(doc.source) != doc.doc_id:
         return False
-    report.doc_ids.append(doc.doc_id)
-    report.unchanged.append(doc.source)
+    report.note_unchanged(doc.source, doc.doc_id)
     return True
 
 
@@ -203,8 +207,7 @@ def _commit_group(index: Index, group: _Group, report: IngestReport) -> int:
             if item.error:
                 report.failed.append((str(item.path), item.error))
             elif item.held:
-                report.doc_ids.append(item.held)
-                report.unchanged.append(item.source)
+                report.note_unchanged(item.source, item.held)
             elif item.vecs is None:
                 changed += add_document(index, item.doc, report)
             else:
