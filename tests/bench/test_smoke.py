@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
-from bench import corpus, run
+import pytest
+
+from bench import corpus, run, sq8
 from ingest.load import load_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +77,15 @@ def test_a_tiny_run_prints_every_figure(tmp_path: Path, embedder, capsys):
     assert len(peer) == 6 and any("LangChain ensemble" in ln for ln in peer) and any("ours:" in ln for ln in peer)
     for row in figures["peer"]:
         assert row["questions"] >= 1 and 0.0 <= row["recall5"] <= 1.0 and row["chars5"] > 0 and row["median_ms"] > 0
+
+
+def test_sq8_conversion_reports_its_recall_and_leaves_the_home_sq8(seed_index, tmp_path, copy_database, capsys):
+    home = tmp_path / "home"
+    home.mkdir()
+    copy_database(seed_index.store.db, home / "council.db")
+    shutil.copytree(seed_index.home / "index", home / "index")
+    sq8.main(["--home", str(home)])
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["passages"] == seed_index.vectors.size and figures["recall@10"] >= 0.95
+    with pytest.raises(SystemExit, match="sq8 already"):
+        sq8.main(["--home", str(home)])
