@@ -8,7 +8,7 @@ import time
 from assistant import extractive
 from assistant.chat import ChatHistory, rewrite
 from assistant.intent import wanted_kinds
-from assistant.models import RELATED, Answer, Citation
+from assistant.models import RELATED, Answer, AnswerSentence, Citation
 from assistant.settings import Settings
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
@@ -118,11 +118,12 @@ class Assistant:
         if self.should_abstain(query, hits, best):
             return Answer.declined(question, query, hits)
         numbers: dict[int, int] = {}
-        parts = []
+        parts, sentences = [], []
         for s in chosen:
             n = numbers.setdefault(s.hit_rank, len(numbers) + 1)
             text = s.text if s.text.endswith((".", "!", "?", ":")) else s.text + "."
             parts.append(f"{text} [{n}]")
+            sentences.append(AnswerSentence(text=text, citations=[n]))
         citations = [Citation.from_hit(n, hits[rank]) for rank, n in numbers.items()]
         related = [Citation.from_hit(0, h) for i, h in enumerate(hits) if i not in numbers][:RELATED]
         return Answer(
@@ -132,6 +133,8 @@ class Assistant:
             abstained=False,
             citations=citations,
             related=related,
+            sentences=sentences,
+            passages=[Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)],
         )
 
     def chat(

@@ -15,7 +15,7 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.models import NOT_FOUND, RELATED, Answer, Citation
+from assistant.models import NOT_FOUND, RELATED, Answer, AnswerSentence, Citation
 from index.search import Hit
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
@@ -57,7 +57,7 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
         return Answer.declined(question, query, hits)
     valid = range(1, len(hits) + 1)
     used: list[int] = []
-    kept_sentences, unsupported = [], []
+    kept_sentences, unsupported, cited = [], [], []
     for sentence in _SENTENCE.split(reply) if reply else []:
         markers = [int(m) for m in _MARKER.findall(sentence)]
         good = [m for m in markers if m in valid]
@@ -67,6 +67,8 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
             unsupported.append(cleaned)
         used += [m for m in good if m not in used]
         kept_sentences.append(cleaned)
+        bare = re.sub(r"\s+([.!?,;:])", r"\1", _MARKER.sub("", cleaned)).strip()
+        cited.append(AnswerSentence(text=bare, citations=list(dict.fromkeys(good))))
     citations = [Citation.from_hit(n, hits[n - 1]) for n in sorted(used)]
     related = [Citation.from_hit(0, h) for n, h in enumerate(hits, start=1) if n not in used][:RELATED]
     return Answer(
@@ -77,6 +79,8 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
         citations=citations,
         related=related,
         unsupported=unsupported,
+        sentences=cited,
+        passages=[Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)],
     )
 
 

@@ -53,6 +53,13 @@ class Citation(BaseModel):
         )
 
 
+class AnswerSentence(BaseModel):
+    """One sentence of an answer, without its markers, and the citations (by n) it rests on."""
+
+    text: str
+    citations: list[int] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     """An answer whose every sentence carries markers [n] that refer to `citations`."""
 
@@ -65,9 +72,14 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     conversation_id: str | None = None
     unsupported: list[str] = Field(default_factory=list)  # LLM sentences left without a valid citation
+    sentences: list[AnswerSentence] = Field(default_factory=list)  # the answer sentence by sentence, as cited
+    passages: list[Citation] = Field(default_factory=list)  # what the answer was built from, ranked (n = rank)
 
     @classmethod
     def declined(cls, question: str, query: str, hits: list[Hit]) -> Answer:
         """The papers do not answer: say so, and offer the closest passages as possibly related."""
         related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:RELATED], start=1)]
-        return cls(question=question, query=query, answer=NOT_FOUND, abstained=True, related=related)
+        passages = [Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)]
+        return cls(
+            question=question, query=query, answer=NOT_FOUND, abstained=True, related=related, passages=passages
+        )
