@@ -17,56 +17,54 @@ from evals.outputs import load_answers
 from evals.report import format_table, write_json
 from evals.run import run_eval, score_answers
 
-RETRIEVED_K = 10
+# The assistant retrieves one way (hybrid); retrieval is scored on the passages its answer was built from.
+NO_MODE = "--mode no longer applies: retrieval is scored on the passages the answer was built from (hybrid)"
 
 
-def _citations(citations: list[Mapping]) -> list[dict]:
+def _passages(citations: list[Mapping]) -> list[dict]:
     return [{"n": c["n"], "file": c["source"], "text": c["text"]} for c in citations]
 
 
-def in_process(settings, mode: str) -> Callable[[Question], dict]:
-    """Answers from an Assistant in this process, with the ranked passages retrieval returned."""
+def output_from_answer(qid: str, a: Mapping, latency_ms: float) -> dict:
+    """The harness's output dict from the assistant's Answer (as a dict): its citations, its sentences with their
+    citation numbers, and the ranked passages it was built from (retrieval is scored on those)."""
+    passages = a.get("passages")
+    return {
+        "id": qid,
+        "answer": a["answer"],
+        "abstained": a["abstained"],
+        "citations": _passages(a["citations"]),
+        "sentences": a.get("sentences") or [],
+        "passages": None if passages is None else _passages(passages),
+        "latency_ms": latency_ms,
+    }
+
+
+def in_process(settings) -> Callable[[Question], dict]:
+    """Answers from an Assistant in this process."""
     from assistant.engine import Assistant
 
     assistant = Assistant(settings)
 
     def answer(q: Question) -> dict:
-        hits = assistant.index.search(q.question, k=RETRIEVED_K, mode=mode, access=("public", "restricted"))
         a = assistant.ask(q.question, role="member")
-        return {
-            "id": q.id,
-            "answer": a.answer,
-            "abstained": a.abstained,
-            "citations": _citations([c.model_dump() for c in a.citations]),
-            "retrieved": [{"file": h.doc["source"], "text": h.passage.text} for h in hits],
-            "latency_ms": a.timings["total_ms"],
-        }
+        return output_from_answer(q.id, a.model_dump(), a.timings["total_ms"])
 
     return answer
 
 
-def over_http(url: str, api_key: str | None, mode: str) -> Callable[[Question], dict]:
-    """Answers from a running service: POST /ask for the answer, GET /search for the ranking."""
+def over_http(url: str, api_key: str | None) -> Callable[[Question], dict]:
+    """Answers from a running service's POST /ask, timed here (network included)."""
     import httpx
 
     client = httpx.Client(base_url=url.rstrip("/"), timeout=60, headers={"X-API-Key": api_key} if api_key else {})
 
     def answer(q: Question) -> dict:
-        hits = client.get("/search", params={"q": q.question, "k": RETRIEVED_K, "mode": mode})
-        hits.raise_for_status()
         t0 = time.perf_counter()
         r = client.post("/ask", json={"question": q.question})
         latency = (time.perf_counter() - t0) * 1e3
         r.raise_for_status()
-        a = r.json()
-        return {
-            "id": q.id,
-            "answer": a["answer"],
-            "abstained": a["abstained"],
-            "citations": _citations(a["citations"]),
-            "retrieved": [{"file": h["source"], "text": h["text"]} for h in hits.json()["hits"]],
-            "latency_ms": latency,
-        }
+        return output_from_answer(q.id, r.json(), latency)
 
     return answer
 
@@ -75,11 +73,13 @@ def run_from_cli(args: argparse.Namespace, settings) -> int:
     """Score, print the table, write reports, compare and gate; 0 when the gate passes."""
     try:
         questions = load_dataset(args.dataset, args.split)
+        if getattr(args, "mode", "hybrid") != "hybrid":
+            raise EvalError(NO_MODE)
         if args.answers:
             result = score_answers(questions, load_answers(args.answers), dataset=args.dataset, split=args.split)
         else:
-            fn = over_http(args.url, settings.api_keys.split(":")[0] or None, args.mode) if args.url else None
-            fn = fn or in_process(settings, args.mode)
+            fn = over_http(args.url, settings.api_keys.split(":")[0] or None) if args.url else None
+            fn = fn or in_process(settings)
             result = run_eval(questions, fn, dataset=args.dataset, split=args.split)
         print(format_table(result))
         if args.out:

@@ -50,6 +50,7 @@ class Comparison:
     newly_passed: tuple[str, ...]
     seed: int = 0
     n_resamples: int = N_RESAMPLES
+    redefined: tuple[str, ...] = ()  # metrics the old run measured under an earlier definition: not compared
 
     def change(self, name: str) -> MetricChange:
         """The change of one metric; KeyError if either run lacks it."""
@@ -76,6 +77,12 @@ def _as_dict(run: Run) -> Mapping:
     return run
 
 
+def _redefined(old_values: list[Mapping]) -> tuple[str, ...]:
+    # Before citation_support was split out, citation_precision counted a citation that bore out its own sentence.
+    old_keys = {k for v in old_values for k in v}
+    return ("citation_precision",) if "citation_precision" in old_keys and "citation_support" not in old_keys else ()
+
+
 def compare(old: Run, new: Run, *, seed: int = 0, n_resamples: int = N_RESAMPLES) -> Comparison:
     """Compare a previous run (JSON path or dict) with a new one on the question ids both share."""
     old_q = {q["id"]: q for q in _as_dict(old)["questions"]}
@@ -84,7 +91,10 @@ def compare(old: Run, new: Run, *, seed: int = 0, n_resamples: int = N_RESAMPLES
     old_values = [old_q[qid]["values"] for qid in common]
     new_values = [new_q[qid]["values"] for qid in common]
     changes = []
+    redefined = _redefined(old_values)
     for spec in METRICS if common else ():
+        if spec.name in redefined:
+            continue
         a, b = value_matrix(old_values, spec.key), value_matrix(new_values, spec.key)
         old_v, new_v = statistic(a, spec.stat), statistic(b, spec.stat)
         if math.isnan(old_v) or math.isnan(new_v):
@@ -108,6 +118,7 @@ def compare(old: Run, new: Run, *, seed: int = 0, n_resamples: int = N_RESAMPLES
         newly_passed=tuple(qid for qid in common if old_q[qid]["failed"] and not new_q[qid]["failed"]),
         seed=seed,
         n_resamples=n_resamples,
+        redefined=redefined,
     )
 
 
@@ -142,6 +153,8 @@ def format_comparison(c: Comparison) -> str:
     lines += [f"  {qid}: {'; '.join(reasons)}" for qid, reasons in c.newly_failed]
     lines += [f"fail -> pass ({len(c.newly_passed)}):"]
     lines += [f"  {qid}" for qid in c.newly_passed]
+    if c.redefined:
+        lines.append(f"not compared (the old run used an earlier definition): {', '.join(c.redefined)}")
     if c.only_old or c.only_new:
         lines.append(f"only in old run: {len(c.only_old)}; only in new run: {len(c.only_new)}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from evals.charts import bar_chart
+from evals.citations import CitationVerdict
 from evals.metrics import METRICS
 from evals.report import TYPE_COLUMNS, format_ci, format_value
 from evals.result import EvalResult
@@ -61,6 +62,21 @@ def _type_section(result: EvalResult) -> str:
     return table + (f"<figure>{chart}<figcaption>Key-fact recall and recall@5 by type.</figcaption></figure>")
 
 
+def _evidence_cell(v: CitationVerdict) -> str:
+    held = [f"gold quote {', '.join(str(j + 1) for j in v.quotes)}"] * bool(v.quotes)
+    held += ["key fact " + ", ".join(f"\u201c{f}\u201d" for f in v.facts)] * bool(v.facts)
+    if not held:
+        return "<span class='bad'>no evidence</span>"
+    return f"<span class='ok'>holds evidence</span>: {escape('; '.join(held))}"
+
+
+def _support_cell(v: CitationVerdict) -> str:
+    if not v.cited_by:
+        return "<span class='bad'>unsupported</span>: no sentence cites it"
+    verdict = "<span class='ok'>supports</span>" if v.supported else "<span class='bad'>unsupported</span>"
+    return f"{verdict}: {len(v.supports_sentences)} of {len(v.cited_by)} citing sentence(s)"
+
+
 def _citations_table(q: QuestionRecord) -> str:
     if not q.citations:
         return "<p>No citations.</p>"
@@ -68,21 +84,16 @@ def _citations_table(q: QuestionRecord) -> str:
     rows = []
     for c in q.citations:
         v = verdicts.get(c.n)
-        if v is None:
-            verdict, why = "<span class='meta'>not judged</span>", ""
-        else:
-            verdict = "<span class='ok'>supports</span>" if v.supported else "<span class='bad'>unsupported</span>"
-            why = "; ".join(
-                [f"gold quote {', '.join(str(j + 1) for j in v.quotes)}"] * bool(v.quotes)
-                + [f"{len(v.supports_sentences)} of {len(v.cited_by)} citing sentence(s)"] * bool(v.cited_by)
-            )
+        evidence = _evidence_cell(v) if v else "<span class='meta'>not judged</span>"
+        support = _support_cell(v) if v else ""
         text = c.text if len(c.text) <= 400 else c.text[:400] + "\u2026"
         rows.append(
-            f"<tr><td class='num'>[{c.n}]</td><td>{escape(c.file)}</td><td>{verdict}</td><td>{escape(why)}</td>"
+            f"<tr><td class='num'>[{c.n}]</td><td>{escape(c.file)}</td><td>{evidence}</td><td>{support}</td>"
             f"<td>{escape(text)}</td></tr>"
         )
-    head = "".join(f"<th scope='col'>{h}</th>" for h in ("n", "File", "Verdict", "Why", "Passage"))
-    return f"<table><caption>Citations</caption><tr>{head}</tr>{''.join(rows)}</table>"
+    head = "".join(f"<th scope='col'>{h}</th>" for h in ("n", "File", "Evidence", "Support", "Passage"))
+    caption = "<caption>Citations: evidence counts for precision, support for citation support</caption>"
+    return f"<table>{caption}<tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def _question(q: QuestionRecord) -> str:
@@ -94,15 +105,16 @@ def _question(q: QuestionRecord) -> str:
     for j, ev in enumerate(q.evidence):
         notes = []
         if q.not_retrieved is not None and j in q.not_retrieved:
-            notes.append("not retrieved in top 10")
+            notes.append("not in the top 10 passages the answer was built from")
         if j in q.not_cited:
             notes.append("not cited")
         note = f" <span class='bad'>({escape(', '.join(notes))})</span>" if notes else ""
         evidence.append(f"<li>{j + 1}. <q>{escape(ev.quote)}</q> &mdash; {escape(ev.file)}{note}</li>")
     gold = f"<h4>Gold evidence</h4><ul>{''.join(evidence)}</ul>" if evidence else ""
+    kind = escape(q.type) + (", near miss" if q.near_miss else "")
     return (
         f"<section class='q' aria-labelledby='{escape(q.id)}'><h3 id='{escape(q.id)}'>{escape(q.id)} "
-        f"<span class='meta'>({escape(q.type)})</span></h3><p><strong>Question:</strong> {escape(q.question)}</p>"
+        f"<span class='meta'>({kind})</span></h3><p><strong>Question:</strong> {escape(q.question)}</p>"
         f"<p><strong>Answer:</strong></p>{answer}<p><strong>What went wrong:</strong></p><ul>{reasons}</ul>"
         f"{_citations_table(q) if not q.abstained else ''}{gold}</section>"
     )

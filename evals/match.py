@@ -1,4 +1,5 @@
-"""Whether a passage supports a gold evidence quote: exact after normalisation, or a near-complete word match."""
+"""Whether a passage holds gold evidence: a quote (exact after normalisation, or a near-complete word match) or a key
+fact stated in a passage of an evidence file."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from evals.correctness import fact_found
 from evals.dataset import Evidence
 from evals.text import normalise, words
 
@@ -66,3 +68,11 @@ def supports(file: str, text: str, evidence: Evidence) -> bool:
 def supported_quotes(file: str, text: str, evidence: tuple[Evidence, ...]) -> list[int]:
     """Indexes of the evidence quotes a passage supports."""
     return [j for j, ev in enumerate(evidence) if supports(file, text, ev)]
+
+
+def held_facts(file: str, text: str, key_facts: tuple[str, ...], evidence: tuple[Evidence, ...]) -> list[str]:
+    """The key facts a passage states, counted only when the passage is from one of the evidence files."""
+    if not any(same_file(file, ev.file) for ev in evidence):
+        return []
+    plain = normalise(text)
+    return [f for f in key_facts if f.strip() and fact_found(f, plain)]

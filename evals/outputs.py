@@ -28,14 +28,23 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One answer sentence as the system reported it, with the citation numbers it rests on."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Output:
-    """What a system returned for one question; `retrieved` is None when the system did not report it."""
+    """What a system returned for one question; `sentences` and `retrieved` are None when it did not report them."""
 
     id: str
     answer: str
     abstained: bool
     citations: tuple[Citation, ...] = ()
-    retrieved: tuple[Passage, ...] | None = None
+    retrieved: tuple[Passage, ...] | None = None  # the ranked passages the answer was built from
+    sentences: tuple[Sentence, ...] | None = None
     latency_ms: float | None = None
     error: str | None = None
 
@@ -45,8 +54,26 @@ def _file(obj: Mapping) -> str:
     return str(obj.get("file") or obj.get("source") or "")
 
 
+def _ranked(passages: list[Mapping]) -> tuple[Passage, ...]:
+    # Passages listed with "n" are ranked by it (the assistant's n is the rank); otherwise the list order is the rank.
+    order = sorted(range(len(passages)), key=lambda i: int(passages[i].get("n", i + 1)))
+    return tuple(Passage(file=_file(passages[i]), text=str(passages[i].get("text") or "")) for i in order)
+
+
+def _sentences(raw: list[Mapping]) -> tuple[Sentence, ...] | None:
+    if any(not isinstance(s, Mapping) or "text" not in s for s in raw):
+        raise ValueError("each sentence must be an object with a text and its citation numbers")
+    found = tuple(
+        Sentence(text=str(s["text"]), citations=tuple(int(n) for n in s.get("citations") or []))
+        for s in raw
+        if str(s["text"]).strip()
+    )
+    return found or None
+
+
 def parse_output(raw: Mapping, qid: str) -> Output:
-    """Validate one output dict; citations without "n" are numbered 1..N in order."""
+    """Validate one output dict; citations without "n" are numbered 1..N in order.
+    Ranked passages come from "passages" (or the older "retrieved"); empty "sentences" means none reported."""
     if not isinstance(raw, Mapping):
         raise AnswersError(f"{qid}: output must be a JSON object, got {type(raw).__name__}")
     try:
@@ -54,19 +81,16 @@ def parse_output(raw: Mapping, qid: str) -> Output:
             Citation(n=int(c.get("n", i)), file=_file(c), text=str(c.get("text") or ""))
             for i, c in enumerate(raw.get("citations") or [], 1)
         )
-        retrieved_raw = raw.get("retrieved")
-        retrieved = (
-            None
-            if retrieved_raw is None
-            else tuple(Passage(file=_file(p), text=str(p.get("text") or "")) for p in retrieved_raw)
-        )
+        ranked = raw.get("passages")
+        ranked = raw.get("retrieved") if ranked is None else ranked
         latency = raw.get("latency_ms")
         return Output(
             id=str(raw.get("id", qid)),
             answer=str(raw.get("answer") or ""),
             abstained=bool(raw.get("abstained", False)),
             citations=citations,
-            retrieved=retrieved,
+            retrieved=None if ranked is None else _ranked(ranked),
+            sentences=_sentences(raw.get("sentences") or []),
             latency_ms=None if latency is None else float(latency),
             error=raw.get("error"),
         )
@@ -75,7 +99,8 @@ def parse_output(raw: Mapping, qid: str) -> Output:
 
 
 def load_answers(path: str | Path) -> dict[str, dict]:
-    """Read an answers JSONL file (`{id, answer, abstained, citations: [{file, text}]}` a line) keyed by id."""
+    """Read an answers JSONL file keyed by id: `{id, answer, abstained, citations: [{file, text}]}` a line,
+    optionally with `sentences: [{text, citations: [n]}]` and ranked `passages: [{file, text}]`."""
     path = Path(path)
     if not path.is_file():
         raise AnswersError(f"answers file not found: {path}")

@@ -11,9 +11,11 @@ from evals.result import EvalResult
 TYPE_COLUMNS = (
     ("key facts", "key_fact_recall"),
     ("cit prec", "citation_precision"),
+    ("cit support", "citation_support"),
     ("recall@5", "recall@5"),
     ("false abst", "false_abstention_rate"),
     ("abst recall", "abstention_recall"),
+    ("near miss", "near_miss_abstention"),
 )
 
 

@@ -21,6 +21,7 @@ class QuestionRecord:
     question: str
     split: str | None
     answerable: bool
+    near_miss: bool
     answer: str
     abstained: bool
     citations: tuple[Citation, ...]
@@ -50,8 +51,10 @@ class QuestionRecord:
             citations.append(
                 {
                     **asdict(c),
+                    "relevant": v.relevant if v else None,
                     "supported": v.supported if v else None,
                     "supports_quotes": list(v.quotes) if v else [],
+                    "holds_key_facts": list(v.facts) if v else [],
                     "cited_in": [self.sentences[i] for i in v.cited_by] if v else [],
                     "supports_sentences": [self.sentences[i] for i in v.supports_sentences] if v else [],
                 }
@@ -62,6 +65,7 @@ class QuestionRecord:
             "split": self.split,
             "question": self.question,
             "answerable": self.answerable,
+            "near_miss": self.near_miss,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": citations,
@@ -78,6 +82,11 @@ class QuestionRecord:
         }
 
 
+def is_near_miss(q: Question) -> bool:
+    """Whether an unanswerable question is a near miss (close to what the papers say, yet not answered by them)."""
+    return not q.answerable and bool(getattr(q, "near_miss", False))
+
+
 def _abstention_values(q: Question, abstained: bool) -> dict[str, float]:
     values: dict[str, float] = {}
     if abstained:
@@ -87,6 +96,8 @@ def _abstention_values(q: Question, abstained: bool) -> dict[str, float]:
     else:
         values["abstention_recall"] = float(abstained)
         values["false_answer_rate"] = float(not abstained)
+        if is_near_miss(q):
+            values["near_miss_abstention"] = float(abstained)
     return values
 
 
@@ -94,6 +105,9 @@ def _citation_reasons(cites: CitationScore, has_citations: bool) -> list[str]:
     reasons = []
     if not has_citations:
         reasons.append("no citations")
+    irrelevant = [f"[{v.n}]" for v in cites.verdicts if not v.relevant]
+    if irrelevant:
+        reasons.append(f"citations holding no evidence: {', '.join(irrelevant)}")
     unsupported = [f"[{v.n}]" for v in cites.verdicts if not v.supported]
     if unsupported:
         reasons.append(f"unsupported citations: {', '.join(unsupported)}")
@@ -109,7 +123,11 @@ def score_question(q: Question, out: Output, judge: Judge) -> QuestionRecord:
     missed: list[str] = []
     retrieval = None
     answered = not out.abstained
-    cites = score_citations(out.answer, out.citations, q.evidence, judge) if answered else None
+    cites = (
+        score_citations(out.answer, out.citations, q.evidence, judge, key_facts=q.key_facts, reported=out.sentences)
+        if answered
+        else None
+    )
     if q.answerable:
         if out.retrieved is not None:
             retrieval = score_retrieval(out.retrieved, q.evidence)
@@ -129,9 +147,9 @@ def score_question(q: Question, out: Output, judge: Judge) -> QuestionRecord:
                 reasons.append(f"missed key facts: {'; '.join(missed)}")
             reasons.extend(_citation_reasons(cites, bool(out.citations)))
         if retrieval is not None and retrieval.first_rank is None:
-            reasons.append("evidence not retrieved in the top 10")
+            reasons.append("evidence not in the top 10 passages the answer was built from")
     elif answered:
-        reasons.append("answered an unanswerable question")
+        reasons.append(f"answered an unanswerable{' (near-miss)' if is_near_miss(q) else ''} question")
     if out.latency_ms is not None:
         values["latency_ms"] = float(out.latency_ms)
     values["pass_rate"] = float(not reasons)
@@ -141,6 +159,7 @@ def score_question(q: Question, out: Output, judge: Judge) -> QuestionRecord:
         question=q.question,
         split=q.split,
         answerable=q.answerable,
+        near_miss=is_near_miss(q),
         answer=out.answer,
         abstained=out.abstained,
         citations=out.citations,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from evals.dataset import Evidence, Question
 
 F1 = "001_91430a77e23df6d2.txt"
@@ -24,8 +26,17 @@ def question(
     return Question(qid, text, qtype, answer, key_facts, evidence, "report")
 
 
+def near_miss(qid: str, text: str = "How long is the wait for a dyslexia assessment?") -> Question:
+    """An unanswerable question close to what the papers say (they give the autism wait, not this one)."""
+    return replace(question(qid, "unanswerable", text=text), near_miss=True)
+
+
 def good_output(q: Question) -> dict:
-    """A correct, fully cited answer (or an abstention on an unanswerable question)."""
+    """A correct, fully cited answer (or an abstention on an unanswerable question).
+
+    Its reported sentences are the evidence quotes, each citing its own passage, as a perfect extractive answerer's
+    would be; the answer text is the reference answer, so every metric scores 1.0 (0.0 for the error rates).
+    """
     if not q.answerable:
         return {"answer": "", "abstained": True, "citations": []}
     cites = [{"n": i, "file": e.file, "text": e.quote} for i, e in enumerate(q.evidence, 1)]
@@ -34,7 +45,8 @@ def good_output(q: Question) -> dict:
         "answer": f"{q.answer} {markers}",
         "abstained": False,
         "citations": cites,
-        "retrieved": [{"file": c["file"], "text": c["text"]} for c in cites],
+        "sentences": [{"text": c["text"], "citations": [c["n"]]} for c in cites],
+        "passages": cites,
         "latency_ms": 10.0,
     }
 
@@ -45,6 +57,7 @@ def bad_output(q: Question) -> dict:
         "answer": "The weather was fine [1].",
         "abstained": False,
         "citations": [{"n": 1, "file": F2, "text": "Members noted the weather."}],
-        "retrieved": [{"file": F2, "text": "Members noted the weather."}],
+        "sentences": [{"text": "The weather was fine.", "citations": [1]}],
+        "passages": [{"n": 1, "file": F2, "text": "Members noted the weather."}],
         "latency_ms": 30.0,
     }

@@ -1,5 +1,5 @@
 import pytest
-from eval_cases import good_output, question
+from eval_cases import good_output, near_miss, question
 
 from evals.run import score_answers
 
@@ -33,3 +33,31 @@ def test_wrong_abstentions_fail_with_a_reason():
     assert reasons["u1"] == ("answered an unanswerable question",)
     assert reasons["u2"] == ()
     assert result.metrics["pass_rate"].value == pytest.approx(1 / 3)
+
+
+def test_near_miss_abstention_counts_only_near_miss_questions():
+    qs = [question("a1"), question("u1", "unanswerable"), near_miss("n1"), near_miss("n2"), near_miss("n3")]
+    outputs = {
+        "a1": good_output(qs[0]),
+        "u1": {"answer": "", "abstained": True},
+        "n1": {"answer": "", "abstained": True},
+        "n2": {"answer": "The average wait is 559 days [1].", "abstained": False},
+        "n3": {"answer": "", "abstained": True},
+    }
+    result = score_answers(qs, outputs)
+    m = result.metrics
+    assert m["near_miss_abstention"].value == pytest.approx(2 / 3) and m["near_miss_abstention"].n == 3
+    assert m["abstention_recall"].value == pytest.approx(3 / 4) and m["abstention_recall"].n == 4
+    assert m["false_abstention_rate"].value == 0.0
+    by_type = result.by_type
+    assert by_type["unanswerable"]["near_miss_abstention"].value == pytest.approx(2 / 3)
+    assert "near_miss_abstention" not in by_type["number"]
+    reasons = {q.id: q.reasons for q in result.questions}
+    assert reasons["n2"] == ("answered an unanswerable (near-miss) question",)
+    assert [q.near_miss for q in result.questions] == [False, False, True, True, True]
+
+
+def test_near_miss_abstention_is_absent_without_near_miss_questions():
+    qs = [question("a1"), question("u1", "unanswerable")]
+    result = score_answers(qs, {q.id: good_output(q) for q in qs})
+    assert "near_miss_abstention" not in result.metrics and result.metrics["abstention_recall"].value == 1.0

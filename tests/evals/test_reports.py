@@ -1,7 +1,7 @@
 import json
 import re
 
-from eval_cases import bad_output, good_output, question
+from eval_cases import F1, bad_output, good_output, near_miss, question
 
 from evals.html_report import render_html, write_html
 from evals.report import format_table, read_json, write_json
@@ -51,3 +51,39 @@ def test_html_is_self_contained_and_escaped(tmp_path):
     assert "&lt;b&gt;Guess&lt;/b&gt;" in page
     assert "<h1>" in page and "<th scope='col'>" in page and '<svg role="img"' in page and "lang='en'" in page
     assert "answered an unanswerable question" in page and "unsupported" in page
+
+
+def split_result():
+    """A supported answer citing a passage without evidence, and a near-miss question answered."""
+    off_topic = {
+        "answer": "The meeting closed at 4pm. [1]",
+        "citations": [{"n": 1, "file": F1, "text": "The meeting closed at 4pm."}],
+        "sentences": [{"text": "The meeting closed at 4pm.", "citations": [1]}],
+    }
+    qs = [question("q1"), near_miss("n1"), question("u1", "unanswerable")]
+    outputs = {"q1": off_topic, "n1": bad_output(qs[1]), "u1": good_output(qs[2])}
+    return score_answers(qs, outputs)
+
+
+def test_reports_keep_precision_support_and_near_miss_apart(tmp_path):
+    result = split_result()
+    text = format_table(result)
+    assert re.search(r"^citation_precision\s+0\.000", text, re.MULTILINE)
+    assert re.search(r"^citation_support\s+1\.000", text, re.MULTILINE)
+    assert re.search(r"^near_miss_abstention\s+0\.000", text, re.MULTILINE)
+    header = next(line for line in text.splitlines() if line.startswith("type"))
+    assert "cit prec  cit support" in header and header.endswith("abst recall  near miss")
+    rows = {line.split()[0]: line.split()[2:] for line in text.splitlines()[-2:]}
+    assert rows["number"][1:3] == ["0.000", "1.000"]  # cit prec, cit support
+    assert rows["unanswerable"][-2:] == ["0.500", "0.000"]  # abst recall, near miss
+    write_json(result, tmp_path / "r.json")
+    data = read_json(tmp_path / "r.json")
+    assert {"citation_precision", "citation_support", "near_miss_abstention"} <= set(data["metric_names"])
+    assert data["by_type"]["unanswerable"]["metrics"]["near_miss_abstention"]["value"] == 0.0
+    q1, n1, _ = data["questions"]
+    assert q1["citations"][0]["relevant"] is False and q1["citations"][0]["supported"] is True
+    assert "citations holding no evidence: [1]" in q1["reasons"]
+    assert n1["near_miss"] is True and n1["reasons"] == ["answered an unanswerable (near-miss) question"]
+    page = render_html(result)
+    assert "no evidence" in page and "1 of 1 citing sentence(s)" in page and "near miss" in page
+    assert "citation_support" in page and "near_miss_abstention" in page

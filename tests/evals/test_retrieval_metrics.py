@@ -59,3 +59,20 @@ def test_retrieval_metrics_apply_only_when_ranked_passages_are_given():
     without = score_answers([q], {"q1": {"answer": "18"}})
     assert "hit@1" not in without.metrics
     assert "hit@1" not in without.questions[0].values
+
+
+def test_the_ranking_is_the_passages_the_answer_was_built_from_in_rank_order():
+    q = question("q1", evidence=EVIDENCE, key_facts=("18",), answer="Caseloads fell to 18.")
+    # Listed out of order: n is the rank, so QUOTE_A is at rank 2 and QUOTE_B at rank 3.
+    passages = [
+        {"n": 3, "source": F1, "text": QUOTE_B},
+        {"n": 1, "source": F1, "text": NOISE.text},
+        {"n": 2, "source": F1, "text": QUOTE_A},
+    ]
+    out = {"answer": "18", "passages": passages, "retrieved": [{"file": F1, "text": QUOTE_A}]}
+    record = score_answers([q], {"q1": out}).questions[0]
+    assert record.first_rank == 2 and record.values["mrr@10"] == 0.5
+    assert record.values["recall@1"] == 0.0 and record.values["recall@5"] == 1.0
+    # Without passages an older answers file's "retrieved" is still read.
+    del out["passages"]
+    assert score_answers([q], {"q1": out}).questions[0].values["mrr@10"] == 1.0

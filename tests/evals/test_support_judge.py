@@ -55,5 +55,7 @@ def test_any_judge_with_supports_plugs_in():
     assert isinstance(LexicalJudge(), Judge) and isinstance(AlwaysYes(), Judge)
     q = question("q1", evidence=(Evidence(F1, WAIT_QUOTE),))
     cites = [Citation(1, F1, "Unrelated text.")]
-    assert score_citations("It was long [1].", cites, q.evidence, AlwaysYes()).values["citation_precision"] == 1.0
-    assert score_citations("It was long [1].", cites, q.evidence, LexicalJudge()).values["citation_precision"] == 0.0
+    assert score_citations("It was long [1].", cites, q.evidence, AlwaysYes()).values["citation_support"] == 1.0
+    assert score_citations("It was long [1].", cites, q.evidence, LexicalJudge()).values["citation_support"] == 0.0
+    # The judge decides support only: a passage without evidence is irrelevant whatever the judge says.
+    assert score_citations("It was long [1].", cites, q.evidence, AlwaysYes()).values["citation_precision"] == 0.0
