@@ -78,9 +78,11 @@ def _as_dict(run: Run) -> Mapping:
 
 
 def _redefined(old_values: list[Mapping]) -> tuple[str, ...]:
-    # Before citation_support was split out, citation_precision counted a citation that bore out its own sentence.
+    # Before citation_support was split out, citation_precision (and so pass_rate, which fails a question on any
+    # citation precision counts wrong) credited a citation that merely bore out its own sentence.
     old_keys = {k for v in old_values for k in v}
-    return ("citation_precision",) if "citation_precision" in old_keys and "citation_support" not in old_keys else ()
+    split_out = "citation_precision" in old_keys and "citation_support" not in old_keys
+    return ("pass_rate", "citation_precision") if split_out else ()
 
 
 def compare(old: Run, new: Run, *, seed: int = 0, n_resamples: int = N_RESAMPLES) -> Comparison:

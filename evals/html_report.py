@@ -105,7 +105,7 @@ def _question(q: QuestionRecord) -> str:
     for j, ev in enumerate(q.evidence):
         notes = []
         if q.not_retrieved is not None and j in q.not_retrieved:
-            notes.append("not in the top 10 passages the answer was built from")
+            notes.append("not among the passages the answer was built from (top 10)")
         if j in q.not_cited:
             notes.append("not cited")
         note = f" <span class='bad'>({escape(', '.join(notes))})</span>" if notes else ""

@@ -147,7 +147,7 @@ def score_question(q: Question, out: Output, judge: Judge) -> QuestionRecord:
                 reasons.append(f"missed key facts: {'; '.join(missed)}")
             reasons.extend(_citation_reasons(cites, bool(out.citations)))
         if retrieval is not None and retrieval.first_rank is None:
-            reasons.append("evidence not in the top 10 passages the answer was built from")
+            reasons.append("evidence not among the passages the answer was built from (top 10)")
     elif answered:
         reasons.append(f"answered an unanswerable{' (near-miss)' if is_near_miss(q) else ''} question")
     if out.latency_ms is not None:

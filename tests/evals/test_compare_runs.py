@@ -41,14 +41,16 @@ def test_regressions_are_listed_with_their_reasons():
     assert c.to_dict()["newly_failed"][0]["id"] == "q18"
 
 
-def test_citation_precision_is_not_compared_with_a_run_from_before_support_was_split_out():
+def test_precision_and_pass_rate_are_not_compared_with_a_run_from_before_support_was_split_out():
     new = run(20)
     old = new.to_dict()
     for q in old["questions"]:  # what a report written under the earlier definition holds
         q["values"].pop("citation_support", None)
     c = compare(old, new)
-    assert c.redefined == ("citation_precision",)
-    assert "citation_precision" not in [m.name for m in c.changes]
-    assert "key_fact_recall" in [m.name for m in c.changes]
-    assert "not compared (the old run used an earlier definition): citation_precision" in format_comparison(c)
+    assert c.redefined == ("pass_rate", "citation_precision")
+    names = [m.name for m in c.changes]
+    assert "citation_precision" not in names and "pass_rate" not in names and "key_fact_recall" in names
+    assert "not compared (the old run used an earlier definition): pass_rate, citation_precision" in format_comparison(
+        c
+    )
     assert compare(new, new).redefined == ()
