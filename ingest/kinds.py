@@ -9,6 +9,7 @@ from ingest.dates import first_date
 from ingest.models import Passage
 
 KINDS = ("recommendation", "action", "finding", "strength", "area_for_development", "judgement", "resolution")
+NAVIGATION = ("heading", "contents")  # kinds segmentation gives: they lead a reader to the text, never answer
 
 _RESOLVED = re.compile(r"^\W*(RESOLVED\b|Resolved:)")
 _GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I)
@@ -43,6 +44,8 @@ def kind_of(p: Passage, part_kind: str = "") -> str | None:
 
 def tag(p: Passage, part_kind: str = "") -> Passage:
     """The passage with its kind, and for actions the owner and due date the paper gives."""
+    if p.kind in NAVIGATION:
+        return p  # navigation: what segmentation said it is
     kind = kind_of(p, part_kind)
     owner = due = None
     if kind == "action":

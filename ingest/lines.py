@@ -11,7 +11,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("agenda", re.compile(r"^\s*Agenda Item\s+(\d{1,2})\b", re.IGNORECASE)),
     ("keyfinding", re.compile(r"^\s*(?:-\s+)?\**Key finding\s+(\d{1,2})\b", re.IGNORECASE)),
     ("recommendation", re.compile(r"^\s*(?:-\s+)?\**Recommendation\s+(\d{1,2})\s*[:.]", re.IGNORECASE)),
-    ("resolved", re.compile(r"^\s*(?:-\s+)?(RESOLVED\b|Resolved:)")),
+    ("resolved", re.compile(r"^\s*(?:-\s+)?(?:\(?\d{1,2}\)\s+)?(RESOLVED\b|Resolved:|Resolved that\b)")),
+    # A recorded vote's tally: "For (52)", "Against (0)", "Abstain (11)".
+    ("vote", re.compile(r"^\s*(For|Against|Abstain|Abstentions?)\s*\((\d{1,3})\)", re.IGNORECASE)),
     # A tab between cells; not the indentation before a line, nor the one tab after "45." in "45.\tText".
     (
         "table",
@@ -21,11 +23,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "45. text", "- 45. text", "2.9 text": the paper's own paragraph numbers.
     ("num", re.compile(r"^\s*(?:-\s+)?(?:(\d{1,3}\.\d{1,2})\.?|(\d{1,3})\.)\s+(?=\S)")),
-    # "a) text", "(b) text", "- (ii) text", "- I. text": sub-points under a numbered paragraph.
-    ("sub", re.compile(r"^\s*(?:-\s+)?\(?([a-zA-Z]|[ivx]{1,5}|[IVX]{1,5})\)\s+|^\s*-\s+([IVX]{1,5})\.\s+")),
+    # "a) text", "(b) text", "- (ii) text", "- I. text", "(2) text", "3) text": points under a numbered paragraph.
+    (
+        "sub",
+        re.compile(
+            r"^\s*(?:-\s+)?\(?([a-zA-Z]|[ivx]{1,5}|[IVX]{1,5}|\d{1,2})\)\s+|^\s*-\s+([IVX]{1,5})\.\s+"
+        ),
+    ),
     # "6 OFSTED INSPECTION OUTCOME REPORT": an item heading in minutes.
     ("item", re.compile(r"^\s*(\d{1,2})\s+(?=[A-Z][A-Z0-9'’&,\-/ ]{3,}$)")),
-    ("bullet", re.compile(r"^\s*(?:[-•✓*▪●◦]\s+)+")),
+    ("bullet", re.compile(r"^\s*(?:[-•✓✔*▪●◦■□◼◻➢►‣⁃–]\s*|o\s+(?=[A-Z]))+")),
 )
 
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]\**\s*$")
@@ -38,8 +45,10 @@ class Line:
     start: int
     end: int
     text: str
-    kind: str  # blank heading agenda keyfinding recommendation resolved table num sub item bullet text
+    kind: str  # blank heading agenda keyfinding recommendation resolved vote table contents num sub item bullet text
     key: str | None = None  # the number or letter the line carries ("45", "e", "6")
+    level: int = 0  # for headings the reader marked: 1 is the largest type
+    hint: int = -1  # which of the reader's table spans the line belongs to, if any
 
     @property
     def words(self) -> int:
@@ -75,6 +84,27 @@ def split_lines(text: str) -> list[Line]:
         lines.append(Line(pos, pos + len(raw), raw, kind, key))
         pos += len(raw) + 1
     return lines
+
+
+def apply_hints(lines: list[Line], hints: tuple[tuple[int, int, str], ...]) -> None:
+    """Let the reader's structure decide: a line inside a heading span is a heading, inside a table a row."""
+    if not hints:
+        return
+    spans = sorted(hints)
+    k = 0
+    for line in lines:
+        while k < len(spans) and spans[k][1] <= line.start:
+            k += 1
+        if k == len(spans) or line.kind == "blank" or not spans[k][0] <= line.start < spans[k][1]:
+            if line.kind == "heading" and not line.text.lstrip().startswith("#"):
+                line.kind = "text"
+            continue
+        kind = spans[k][2]
+        name, _, arg = kind.partition(":")
+        if name == "heading":
+            line.kind, line.level = "heading", int(arg) if arg.isdigit() else 3
+        elif name in ("table", "contents"):
+            line.kind, line.hint, line.key = name, k, arg or None
 
 
 def heading_text(line: str) -> str:

@@ -56,7 +56,7 @@ def load_document(
     part_kind = {p.title: p.kind for p in parts}
     passages = tuple(
         tag(p, part_kind.get(p.part_title or "", parts[0].kind))
-        for p in segment(extracted.text, doc_id, extracted.page_starts)
+        for p in segment(extracted.text, doc_id, extracted.page_starts, extracted.hints, extracted.structured)
     )
     return Document(
         doc_id=doc_id,

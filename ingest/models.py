@@ -11,7 +11,10 @@ class Extracted:
 
     text: str
     page_starts: tuple[int, ...] = ()  # offset of page 1, 2, ...; empty when the source has no pages
-    hints: tuple[tuple[int, int, str], ...] = ()  # (start, end, "heading"|"table") spans the reader knows
+    # (start, end, kind) spans the reader knows: "heading:L" (level L, 1 the largest) or "table:H" (H header rows)
+    hints: tuple[tuple[int, int, str], ...] = ()
+    removed: tuple[tuple[int, str], ...] = ()  # (page, text) of running headers, footers and page numbers dropped
+    structured: bool = False  # the reader knows the headings (from fonts, styles or tags): shapes make no more
 
 
 @dataclass(frozen=True)

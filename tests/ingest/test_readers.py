@@ -18,7 +18,6 @@ from reportlab.pdfgen import canvas
 
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsupportedFile
 from ingest.readers import read
-from ingest.readers.pdf import reflow_page
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "seeds" / "000_7fe6b5480f42e76b.txt"
 HEADER = "Buckinghamshire County Council - Cabinet"
@@ -68,32 +67,6 @@ def test_pdf_reflow_rebuilds_paragraphs(seed_pdf: tuple[Path, list[str], list[in
     assert "Working Together to Safeguard Children" in blocks
     assert any(b.startswith("1. The following section gives an overview") and b.endswith("Services.") for b in blocks)
     assert any(b.startswith("6. The Local Government Association") and "early intervention." in b for b in blocks)
-
-
-def test_reflow_page_rules() -> None:
-    page = "\n".join(
-        [
-            "Summary",
-            "The purpose of this report is to give Cabinet an overview of developments across the service.",
-            "In addition it includes the phase 2 plan, which the service agreed with the improvement board",
-            "in 2018.",
-            "12. Numbered paragraphs start afresh.",
-            "a) a lettered point",
-            "• a bullet point",
-            "multi-agency co-",
-            "ordinated support",
-            "Ofsted judgements",
-        ]
-    )
-    assert reflow_page(page).split("\n\n") == [
-        "Summary",
-        "The purpose of this report is to give Cabinet an overview of developments across the service. "
-        "In addition it includes the phase 2 plan, which the service agreed with the improvement board in 2018.",
-        "12. Numbered paragraphs start afresh.",
-        "  - a) a lettered point",
-        "- a bullet point multi-agency co-ordinated support",
-        "Ofsted judgements",
-    ]
 
 
 def _numbered_docx(path: Path) -> None:
