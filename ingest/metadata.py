@@ -1,20 +1,62 @@
-"""Document metadata: what the paper's text says, a sidecar NAME.meta.json, then explicit overrides."""
+"""Document metadata: what the paper's text says, a sidecar NAME.meta.json, then explicit overrides.
+
+Everything is read from the paper's words, never from its file name. The fields:
+
+- council: the authority whose paper it is, canonical (ingest.councils): the first council the paper's opening
+  names (heading, letterhead, gov.uk address), else "the County Council" with the one county its opening names,
+  else the place of its "Town Hall, X", else the council the whole paper names most. A former council's name
+  gives its successor ("Buckinghamshire County Council" -> "Buckinghamshire Council").
+- body: the meeting's body ("Cabinet", "County Council", "Children's Select Committee"); for an inspectorate's
+  paper the inspectorate(s) that wrote it ("Ofsted", "Ofsted and CQC").
+- date: a meeting's date for minutes, agendas and the papers sent for a meeting; a report's own date; for an
+  inspection report its publication date when it states one, else the last day of its fieldwork (never the
+  previous inspection's).
+- doc_type, one of DOC_TYPES, by what the paper presents itself as (a pack by the paper its covering letter
+  encloses, or by its first page):
+    minutes            the record of a meeting
+    agenda             a meeting's agenda or summons, alone or with the papers for its items
+    report             a report to a body, or papers sent for a meeting that are none of the others
+    decision           a record of decision, proposed or taken, or a decision notice
+    questions          questions put to the council or its members, with their answers
+    inspection report  an inspectorate's report of an inspection (ILACS, area SEND, JTAI)
+    inspection letter  an inspectorate's letter after a visit (focused, monitoring, revisit)
+    inquiry report     a scrutiny inquiry's or review's report
+    letter             any other letter
+    plan               an action or improvement plan presented as itself
+- title: the paper's own title as printed (a Title or Subject field, an inspection report's heading, a decision's
+  title); minutes and agendas, which print none, are named for their body ("Cabinet agenda").
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from ingest import councils, cover
 from ingest.dates import find_dates, first_date
 from ingest.errors import BadRequest, CorruptFile
 from ingest.parts import Part
 
 FIELDS = ("title", "date", "body", "doc_type", "council", "access")
 ACCESS_LEVELS = ("public", "restricted")
-_COUNCIL = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?(?: County| District| Borough| City)? Council)\b")
-_COMMITTEE = re.compile(r"((?:[A-Z][\w'’&,]*[ \t]+|&[ \t]+)+Select Committee)")
+DOC_TYPES = (
+    "minutes",
+    "agenda",
+    "report",
+    "decision",
+    "questions",
+    "inspection report",
+    "inspection letter",
+    "inquiry report",
+    "letter",
+    "plan",
+)
+HEAD = 4000  # characters: a paper says what it is on its first page or two
+_GENERIC_SELF = re.compile(r"\b(?:the\s+)?(County|Borough|City|District)\s+Council\b")
+_HALL = re.compile(r"\b(?:Town\s+Hall|Civic\s+(?:Centre|Offices|Hall)|Guildhall|Council\s+(?:House|Offices))\s*,\s*")
 
 
 def iso_date(value: str) -> str:
@@ -30,56 +72,55 @@ def iso_date(value: str) -> str:
     return found
 
 
-def _field(text: str, name: str) -> str | None:
-    m = re.search(rf"^\W*{name}:?\**\s*:?\s*(.+)$", text, re.M | re.I)
-    return re.sub(r"\*\*|__", "", m.group(1)).strip() if m else None
-
-
 def infer(text: str, parts: list[Part]) -> dict[str, str | None]:
-    """Title, date, body, doc_type and council as the paper's own words state them."""
-    head = text[:4000]
-    lower = head.lower()
-    body = None
-    if re.search(r"report to cabinet|^#*\s*\**cabinet\b", head, re.I | re.M):
-        body = "Cabinet"
+    """Council, body, date, doc_type and title as the paper's own words state them."""
+    head = cover.plain(text[:HEAD])
+    inspection = cover.inspection_kind(head, text)  # before a letter is taken for a covering one
+    paper, covering = (head, None) if inspection else cover.after_covering_letter(head)
+    inspection = inspection or cover.inspection_kind(paper, text)
+    if inspection:
+        doc_type = inspection
+        body = cover.inspectorates(text)
+        when = cover.inspection_date(paper)
+        title = cover.inspection_title(paper)
     else:
-        committees = [c.strip() for c in _COMMITTEE.findall(head)]
-        named = [c for c in committees if not c.lower().startswith(("buckinghamshire", "the "))]
-        body = (named or committees or [None])[0]
-        body = re.sub(r"^(Buckinghamshire (County )?Council )", "", body) if body else None
-    if len(parts) > 2 and "agenda" in lower:
-        doc_type = "agenda"
-    elif "inquiry" in lower:
-        doc_type = "inquiry report"
-    elif re.search(r"\bminutes of the meeting\b", lower[:600]):
-        doc_type = "minutes"
-    elif re.search(r"^dear\s", head, re.I | re.M) and "inspection" in lower:
-        doc_type = "inspection letter"
-    elif re.search(r"^dear\s", head, re.I | re.M):
-        doc_type = "letter"
-    else:
-        doc_type = "report"
-    title = _field(head, "Title")
-    if not title:
-        inquiry = re.search(r"^.*\bInquiry\b.*$", head, re.M)
-        title = inquiry.group(0).strip() if inquiry and doc_type == "inquiry report" else None
-    if not title and body and doc_type == "agenda":
-        title = f"{body} agenda"
-    if not title:
-        title = parts[0].title if parts else None
-    date = first_date(_field(head, "Date") or "")
-    if doc_type == "inquiry report":
-        date = date or _last_date(text)
-    date = date or first_date(head) or _last_date(text)
-    council = _COUNCIL.search(head)
+        doc_type = cover.doc_type(paper)
+        body = (covering and covering.body) or cover.body(paper)
+        when = (covering and covering.date) or cover.meeting_date(paper)
+        if not when and doc_type == "inquiry report":
+            when = _last_date(text)
+        title = cover.title(paper, doc_type, body) or (cover.enclosure(covering.letter) if covering else None)
+    title = title or cover.heading(paper) or (parts[0].title if parts else None)
     return {
         "title": title,
-        "date": date,
+        "date": when or first_date(head) or _last_date(text),
         "body": body,
         "doc_type": doc_type,
-        "council": council.group(1) if council else None,
+        "council": council(text),
         "access": "public",
     }
+
+
+def council(text: str) -> str | None:
+    """The authority whose paper this is (see the module docstring for the order of evidence)."""
+    head = text[:HEAD]
+    named = councils.find_councils(head)
+    if named:
+        return named[0][0]
+    kinds = {m.group(1) for m in _GENERIC_SELF.finditer(head)}
+    if kinds:
+        # "A meeting of the County Council ... County Hall, Maidstone, Kent": the one county the opening names.
+        places = {c for c, _, _ in councils.find_councils(head, anywhere=True)}
+        fitting = {c for c in places if any(f"{kind} Council" in c for kind in kinds)}
+        if len(fitting) == 1:
+            return fitting.pop()
+    for hall in _HALL.finditer(head):
+        # "Town Hall, Wigan": a meeting held at the council's own hall (not County Hall, often in a district's town).
+        at = councils.find_councils(head[hall.end() : hall.end() + 40], anywhere=True)
+        if at and at[0][1] == 0:
+            return at[0][0]
+    counts = Counter(c for c, _, _ in councils.find_councils(text))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _last_date(text: str) -> str | None:
