@@ -14,8 +14,9 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip().lower())
 
 
-def drop_furniture(pages: list[str]) -> list[str]:
-    """Return the pages without furniture lines; a line repeated at the top or bottom of most pages goes."""
+def drop_furniture(pages: list[str]) -> tuple[list[str], tuple[tuple[int, str], ...]]:
+    """The pages without furniture lines, and (page, line) of each removed: repeated at the top or bottom
+    of most pages, a lone page number, a 'left blank' notice."""
     repeated: set[str] = set()
     if len(pages) >= 3:
         edges: Counter[str] = Counter()
@@ -24,13 +25,14 @@ def drop_furniture(pages: list[str]) -> list[str]:
             for ln in set(lines[:2] + lines[-2:]):
                 edges[_key(ln)] += 1
         repeated = {k for k, n in edges.items() if n >= max(3, len(pages) // 2) and len(k) < 120}
-    cleaned = []
-    for page in pages:
-        lines = page.split("\n")
-        kept = [
-            ln
-            for ln in lines
-            if not (_BLANK_PAGE.match(ln) or (len(pages) > 1 and _PAGE_NUMBER.match(ln)) or _key(ln) in repeated)
-        ]
+    cleaned, removed = [], []
+    for number, page in enumerate(pages, start=1):
+        kept = []
+        for ln in page.split("\n"):
+            if _BLANK_PAGE.match(ln) or (len(pages) > 1 and _PAGE_NUMBER.match(ln)) or _key(ln) in repeated:
+                if ln.strip():
+                    removed.append((number, ln.strip()))
+            else:
+                kept.append(ln)
         cleaned.append("\n".join(kept))
-    return cleaned
+    return cleaned, tuple(removed)

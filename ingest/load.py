@@ -70,4 +70,5 @@ def load_document(
         text=extracted.text,
         page_starts=extracted.page_starts,
         passages=tuple(replace(p, doc_id=doc_id) for p in passages),
+        removed=extracted.removed,
     )

@@ -57,3 +57,4 @@ class Document:
     text: str = ""
     page_starts: tuple[int, ...] = ()
     passages: tuple[Passage, ...] = field(default=(), repr=False)
+    removed: tuple[tuple[int, str], ...] = ()  # (page, line) of the running headers, footers, page numbers dropped

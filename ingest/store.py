@@ -31,9 +31,35 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 """
+# Versioned changes to the schema above (version 1), applied in order to a store of an older version
+# (PRAGMA user_version), each in the transaction that records it, so a store is never half-migrated.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (2, "ALTER TABLE documents ADD COLUMN furniture TEXT NOT NULL DEFAULT '[]';"),
+)
 
 _PASSAGE_COLS = [f.name for f in fields(Passage)]
 _DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring a store's schema up to date; returns its version."""
+    db.executescript(SCHEMA)
+    version = db.execute("PRAGMA user_version").fetchone()[0] or 1
+    for target, script in MIGRATIONS:
+        if version < target:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target}")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            version = target
+    if db.execute("PRAGMA user_version").fetchone()[0] != version:
+        db.execute(f"PRAGMA user_version = {version}")
+    return version
 
 
 class Store:
@@ -47,7 +73,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # a committed document survives a power cut
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        migrate(self.db)
         self.version = 0  # commits through this Store: what a cache of query results keys on
 
     def close(self) -> None:
@@ -86,12 +112,13 @@ class Store:
         """Insert a document and its passages (inside a transaction); return the new passage ids."""
         self.db.execute(
             "INSERT INTO documents(doc_id, source, title, date, body, doc_type, council, access, text, page_starts,"
-            " passage_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " passage_count, furniture) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 *(getattr(doc, c) for c in _DOC_COLS),
                 doc.text,
                 json.dumps(list(doc.page_starts)),
                 len(doc.passages),
+                json.dumps([list(r) for r in doc.removed]),
             ),
         )
         cols = ", ".join(f'"{c}"' for c in _PASSAGE_COLS)
@@ -136,6 +163,7 @@ class Store:
             text=row["text"],
             page_starts=tuple(json.loads(row["page_starts"])),
             passages=passages,
+            removed=tuple((page, line) for page, line in json.loads(row["furniture"])),
         )
 
     def passages_by_id(self, ids: list[int]) -> dict[int, Passage]:

@@ -19,10 +19,11 @@ def read_text(path: Path) -> Extracted:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    pages = text.split("\f")
+    pages, removed = drop_furniture(text.split("\f"))
     if len(pages) == 1:
-        return Extracted(text=drop_furniture([text])[0])
-    return join_pages(drop_furniture(pages))
+        return Extracted(text=pages[0], removed=removed)
+    joined = join_pages(pages)
+    return Extracted(text=joined.text, page_starts=joined.page_starts, removed=removed)
 
 
 def join_pages(pages: list[str]) -> Extracted:

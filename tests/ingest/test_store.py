@@ -146,3 +146,31 @@ def test_passage_dict_names_the_passage(seed_docs):
         "end": p.end,
         "text": p.text,
     }
+
+
+def test_a_store_from_before_the_furniture_column_is_migrated_in_place(tmp_path, seed_docs):
+    import sqlite3
+
+    from ingest.store import MIGRATIONS, SCHEMA
+
+    path = tmp_path / "council.db"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA)  # version 1, as stores were written before migrations existed
+    old.execute(
+        "INSERT INTO documents(doc_id, source, title, doc_type, text) VALUES ('d1', 'old.txt', 'Old', 'report', 'x')"
+    )
+    old.commit()
+    old.close()
+    store = Store(path)
+    try:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0]
+        assert store.document("d1").removed == ()  # the old row reads back, with the new column's default
+        doc = replace(_doc(seed_docs, "000"), removed=((3, "Page 3"),))
+        with store.transaction():
+            store.insert_document(doc)
+        assert store.document(doc.doc_id).removed == ((3, "Page 3"),)
+    finally:
+        store.close()
+    again = Store(path)  # opening a current store changes nothing
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0]
+    again.close()

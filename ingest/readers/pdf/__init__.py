@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile
 from ingest.models import Extracted
-from ingest.readers.pdf.blocks import Block, body_size, heading_levels, starts_item, to_blocks
+from ingest.readers.pdf.blocks import Block, body_size, heading_levels, line_spacing, starts_item, to_blocks
 from ingest.readers.pdf.glyphs import PageGlyphs, read_page
 from ingest.readers.pdf.lines import Line, build_lines, find_furniture, regions
 from ingest.readers.pdf.tables import Table, aligned_tables, ruled_tables
@@ -34,13 +34,13 @@ def read_pdf(path: Path) -> Extracted:
     furniture = find_furniture(flat, [p.height for p in pages])
     removed = tuple((pages[p].number, flat[p][i].text) for p, i in sorted(furniture))
     dropped = {id(flat[p][i]) for p, i in furniture}
-    body = body_size([ln for page in flat for ln in page if id(ln) not in dropped])
+    kept = [ln for page in flat for ln in page if id(ln) not in dropped]
+    body, spacing = body_size(kept), line_spacing(kept)
     page_items: list[list[Block | Table]] = []
     for page in laid:
         items: list[Block | Table] = []
         for lines, tables in page:
-            kept = [ln for ln in lines if id(ln) not in dropped]
-            items += _region_items(kept, tables, body)
+            items += _region_items([ln for ln in lines if id(ln) not in dropped], tables, body, spacing)
         page_items.append(items)
     heading_levels([b for items in page_items for b in items if isinstance(b, Block)])
     _join_across_pages(page_items, body)
@@ -98,16 +98,16 @@ def _regions(page: PageGlyphs) -> list[tuple[list[Line], list[Table]]]:
     return out
 
 
-def _region_items(lines: list[Line], ruled: list[Table], body: float) -> list[Block | Table]:
+def _region_items(lines: list[Line], ruled: list[Table], body: float, spacing: float) -> list[Block | Table]:
     """A region's blocks and tables, top to bottom."""
     items: list[tuple[float, Block | Table]] = [(t.top, t) for t in ruled]
     start = 0
     found = aligned_tables(lines, lines[0].page) if lines else []
     for first, last, table in found:
-        items += [(b.lines[0].top, b) for b in to_blocks(lines[start:first], body)]
+        items += [(b.lines[0].top, b) for b in to_blocks(lines[start:first], body, spacing)]
         items.append((table.top, table))
         start = last + 1
-    items += [(b.lines[0].top, b) for b in to_blocks(lines[start:], body)]
+    items += [(b.lines[0].top, b) for b in to_blocks(lines[start:], body, spacing)]
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 

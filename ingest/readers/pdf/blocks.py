@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from ingest.readers.pdf.lines import Line
 from ingest.readers.pdf.tables import MARKER
 
-PARAGRAPH_GAP = 0.55  # a gap above a line wider than this share of the font size starts a paragraph
+PARAGRAPH_GAP = 0.4  # baselines this share of the font size further apart than the document's line spacing
+SPACING_RATIO = 1.25  # ... or this many times it: either way a paragraph starts
 HEADING_SIZE = 1.12  # a line set this much larger than the body text is a heading
 HEADING_MAX_WORDS = 30
 HEADING_MAX_LINES = 3
@@ -57,6 +58,18 @@ def join_lines(texts: list[str]) -> str:
     return out.replace("\x02", "")
 
 
+def line_spacing(lines: list[Line]) -> float:
+    """The document's usual distance between baselines, as a share of the font size (1.2 when unknown)."""
+    steps = sorted(
+        round((b.baseline - a.baseline) / a.size, 2)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and abs(a.size - b.size) < 0.5 and a.size > 0
+        and 0.9 <= (b.baseline - a.baseline) / a.size <= 2.6
+    )
+    # Lines within a paragraph are the closest regular steps: a quarter of the way up the sorted steps.
+    return steps[len(steps) // 4] if steps else 1.2
+
+
 def body_size(lines: list[Line]) -> float:
     """The font size most of the document's letters are set in."""
     weight: Counter[float] = Counter()
@@ -80,7 +93,7 @@ def starts_item(text: str) -> bool:
     return bool(_BULLET.match(text) or MARKER.match(first))
 
 
-def to_blocks(lines: list[Line], body: float) -> list[Block]:
+def to_blocks(lines: list[Line], body: float, spacing: float = 1.2) -> list[Block]:
     """One region's lines (top to bottom, tables taken out) as blocks."""
     if not lines:
         return []
@@ -91,20 +104,21 @@ def to_blocks(lines: list[Line], body: float) -> list[Block]:
     for line in lines:
         kind = "heading" if is_heading(line, body) else "paragraph"
         current = blocks[-1] if blocks else None
-        if current is None or _starts_block(current, kind, line, right, width):
+        if current is None or _starts_block(current, kind, line, right, width, spacing):
             blocks.append(Block(kind, [line]))
         else:
             current.lines.append(line)
     return [b for block in blocks for b in _unheading(block)]
 
 
-def _starts_block(current: Block, kind: str, line: Line, right: float, width: float) -> bool:
+def _starts_block(current: Block, kind: str, line: Line, right: float, width: float, spacing: float) -> bool:
     prev = current.lines[-1]
     if kind != current.kind or line.page != prev.page:
         return True
     if abs(line.size - prev.size) > 0.12 * prev.size:
         return True
-    if line.top - prev.bottom > PARAGRAPH_GAP * prev.size:
+    step = line.baseline - prev.baseline
+    if step > max(SPACING_RATIO * spacing, spacing + PARAGRAPH_GAP) * prev.size or step < 0:
         return True
     if kind == "heading":
         return len(current.lines) >= HEADING_MAX_LINES or starts_item(line.text) and not prev.text.endswith(("-", "&"))

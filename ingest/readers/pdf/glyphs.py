@@ -38,6 +38,7 @@ class Run:
     bold: float  # share of the run's letters in a bold font
     upright: bool = True  # False for rotated text (a "Page 9" stamp up the side of a landscape table)
     words: tuple[tuple[int, float], ...] = ()  # (offset in text, x0) of each word after the first
+    baseline: float = 0.0  # where the first letter sits: line spacing is measured between baselines
 
     def split_at(self, x: float) -> tuple[Run, Run] | None:
         """The run cut at the word boundary nearest x (a number and a label run together), or None."""
@@ -51,9 +52,10 @@ class Run:
         shift = len(self.text) - len(right)
         before = tuple(w for w in self.words if w[0] < k)
         after = tuple((o - shift, wx2) for o, wx2 in self.words if o > k)
+        look = (self.top, self.bottom, self.size, self.bold, self.upright)
         return (
-            Run(left, self.x0, wx - 1.0, self.top, self.bottom, self.size, self.bold, self.upright, before),
-            Run(right, wx, self.x1, self.top, self.bottom, self.size, self.bold, self.upright, after),
+            Run(left, self.x0, wx - 1.0, *look, before, self.baseline),
+            Run(right, wx, self.x1, *look, after, self.baseline),
         )
 
     @property
@@ -133,6 +135,8 @@ def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[Run]:
     tp = textpage.raw
     font = _Font(textpage)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    baseline = 0.0
     runs: list[Run] = []
     chars: list[str] = []
     box: list[float] = []  # x0, x1, top, bottom of the run so far
@@ -152,7 +156,7 @@ def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[Run]:
             lead = len(body) - len(body.lstrip())
             starts = tuple((k - lead, x) for k, x in words if k > lead)
             bold = bold_letters / max(letters, 1)
-            runs.append(Run(body.lstrip(), box[0], box[1], box[2], box[3], size, bold, upright, starts))
+            runs.append(Run(body.lstrip(), box[0], box[1], box[2], box[3], size, bold, upright, starts, baseline))
         chars, box, bold_letters, letters, words = [], [], 0, 0, []
 
     for i, ch in enumerate(text):
@@ -181,6 +185,8 @@ def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[Run]:
         if not box:
             size = font.size(i) or (y1 - y0)
             upright = _upright(tp, i)
+            raw.FPDFText_GetCharOrigin(tp, i, origin_x, origin_y)
+            baseline = height - origin_y.value
             box = [x0, x1, y0, y1]
         else:
             box[0], box[1] = min(box[0], x0), max(box[1], x1)

@@ -64,6 +64,11 @@ class Line:
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
+    @property
+    def baseline(self) -> float:
+        """The baseline of the line's longest run (a superscript's sits higher)."""
+        return max(self.runs, key=lambda r: len(r.text)).baseline
+
 
 def _overlaps_x(a: Run, b: Run) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5

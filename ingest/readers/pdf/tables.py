@@ -110,7 +110,8 @@ def _merge_marker(line: Line) -> list[Run]:
     runs = line.runs
     if len(runs) >= 2 and MARKER.match(runs[0].text):
         a, b = runs[0], runs[1]
-        joined = Run(f"{a.text} {b.text}", a.x0, b.x1, min(a.top, b.top), max(a.bottom, b.bottom), b.size, b.bold)
+        top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
+        joined = Run(f"{a.text} {b.text}", a.x0, b.x1, top, bottom, b.size, b.bold, baseline=b.baseline)
         return [joined, *runs[2:]]
     return runs
 
