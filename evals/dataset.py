@@ -32,6 +32,8 @@ class Question:
     key_facts: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     split: str | None = None
+    near_miss: bool = False
+    """For an unanswerable question: the papers cover its topic but not the specific thing asked."""
 
     @property
     def answerable(self) -> bool:
@@ -56,6 +58,7 @@ def question_from_dict(obj: dict, where: str = "question") -> Question:
         key_facts=tuple(str(f) for f in obj["key_facts"]),
         evidence=evidence,
         split=obj.get("split"),
+        near_miss=bool(obj.get("near_miss", False)),
     )
 
 
