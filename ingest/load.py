@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from ingest import metadata
+from ingest import metadata, record
 from ingest.errors import BadRequest, FileTooLarge
 from ingest.kinds import tag
 from ingest.lines import split_lines
@@ -58,7 +58,7 @@ def load_document(
         tag(p, part_kind.get(p.part_title or "", parts[0].kind))
         for p in segment(extracted.text, doc_id, extracted.page_starts, extracted.hints, extracted.structured)
     )
-    return Document(
+    doc = Document(
         doc_id=doc_id,
         source=source,
         title=fields["title"] or path.stem,
@@ -72,3 +72,4 @@ def load_document(
         passages=tuple(replace(p, doc_id=doc_id) for p in passages),
         removed=extracted.removed,
     )
+    return replace(doc, facts=record.extract(doc))

@@ -43,6 +43,22 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One fact of the council's record, as a paper states it, citing the passage it was read from.
+
+    Facts about one thing share its entity and key: a meeting's date, members and resolutions; a recommendation's
+    text, maker and later status; an action's owner and due date; an inspection's dates and judgements.
+    """
+
+    entity: str  # meeting | recommendation | action | inspection
+    key: str  # which one within the paper: "Agenda item 6", "Recommendation 3", "Action 2.6", "inspection"
+    field: str  # what is stated: "date", "present", "apology", "judgement", "lead_inspector", "status", ...
+    value: str  # as the paper words it (a name, a date in ISO form, a grade, a sentence)
+    ordinal: int  # the passage it was read from, by its ordinal in the document
+    detail: str | None = None  # what the value is of or for: a judgement's area, whom a substitute replaced
+
+
+@dataclass(frozen=True)
 class Document:
     """A paper as ingested, with what we know about it."""
 
@@ -58,3 +74,4 @@ class Document:
     page_starts: tuple[int, ...] = ()
     passages: tuple[Passage, ...] = field(default=(), repr=False)
     removed: tuple[tuple[int, str], ...] = ()  # (page, line) of the running headers, footers, page numbers dropped
+    facts: tuple[Fact, ...] = field(default=(), repr=False)  # the record the paper states (ingest/record)

@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from ingest.errors import NotFound
-from ingest.models import Document, Passage
+from ingest.models import Document, Fact, Passage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +35,17 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 # (PRAGMA user_version), each in the transaction that records it, so a store is never half-migrated.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "ALTER TABLE documents ADD COLUMN furniture TEXT NOT NULL DEFAULT '[]';"),
+    (
+        3,
+        """CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            entity TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, detail TEXT
+        );
+        CREATE INDEX facts_entity ON facts(entity, doc_id);
+        CREATE INDEX facts_passage ON facts(passage_id);""",
+    ),
 )
 
 _PASSAGE_COLS = [f.name for f in fields(Passage)]
@@ -129,11 +140,16 @@ class Store:
                 f"INSERT INTO passages({cols}) VALUES ({marks})", [getattr(p, c) for c in _PASSAGE_COLS]
             )
             ids.append(cur.lastrowid)
+        self.db.executemany(
+            "INSERT INTO facts(doc_id, passage_id, entity, key, field, value, detail) VALUES (?,?,?,?,?,?,?)",
+            [(doc.doc_id, ids[f.ordinal], f.entity, f.key, f.field, f.value, f.detail) for f in doc.facts],
+        )
         return ids
 
     def delete_document(self, doc_id: str) -> list[int]:
-        """Delete a document and its passages (inside a transaction); return the passage ids removed."""
+        """Delete a document, its passages and its record (inside a transaction); return the passage ids removed."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+        self.db.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
         return ids
@@ -158,8 +174,17 @@ class Store:
             self._passage(r)
             for r in self.db.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY ordinal", (doc_id,))
         )
+        facts = tuple(
+            Fact(r["entity"], r["key"], r["field"], r["value"], r["ordinal"], r["detail"])
+            for r in self.db.execute(
+                "SELECT f.*, p.ordinal FROM facts f JOIN passages p ON p.id = f.passage_id WHERE f.doc_id=?"
+                " ORDER BY f.id",
+                (doc_id,),
+            )
+        )
         return Document(
             **{c: row[c] for c in _DOC_COLS},
+            facts=facts,
             text=row["text"],
             page_starts=tuple(json.loads(row["page_starts"])),
             passages=passages,
@@ -185,6 +210,46 @@ class Store:
         marks = ",".join("?" for _ in doc_ids)
         rows = self.db.execute(f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids)
         return {r["doc_id"]: dict(r) for r in rows}
+
+    def facts(
+        self,
+        access: tuple[str, ...] = ("public",),
+        entity: str | None = None,
+        council: str | None = None,
+        doc_id: str | None = None,
+    ) -> list[dict]:
+        """The record's facts from papers the caller may see, each with its passage and paper; oldest paper first."""
+        clauses = [f"d.access IN ({','.join('?' for _ in access)})"]
+        params: list = list(access)
+        for column, value in (("f.entity", entity), ("d.council", council), ("f.doc_id", doc_id)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        rows = self.db.execute(
+            "SELECT f.id, f.entity, f.key, f.field, f.value, f.detail, f.doc_id, f.passage_id, p.ordinal, p.label,"
+            " p.page, p.part_no, p.part_date, p.text AS passage_text, d.council, d.title, d.date, d.body, d.doc_type,"
+            " d.source FROM facts f JOIN passages p ON p.id = f.passage_id JOIN documents d ON d.doc_id = f.doc_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY COALESCE(p.part_date, d.date), f.doc_id, f.id",
+            params,
+        )
+        return [dict(r) for r in rows]
+
+    def catalog(self, access: tuple[str, ...] = ("public",)) -> dict[str, frozenset[str]]:
+        """The councils, bodies and paper or meeting dates among the documents the caller may see."""
+        marks = ",".join("?" for _ in access)
+        docs = self.db.execute(
+            f"SELECT DISTINCT council, body, date FROM documents WHERE access IN ({marks})", access
+        ).fetchall()
+        parts = self.db.execute(
+            f"SELECT DISTINCT p.part_date FROM passages p JOIN documents d ON d.doc_id = p.doc_id"
+            f" WHERE p.part_date IS NOT NULL AND d.access IN ({marks})",
+            access,
+        ).fetchall()
+        return {
+            "councils": frozenset(r[0] for r in docs if r[0]),
+            "bodies": frozenset(r[1] for r in docs if r[1]),
+            "dates": frozenset([r[2] for r in docs if r[2]] + [r[0] for r in parts]),
+        }
 
     def all_passage_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]
