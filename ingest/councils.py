@@ -199,6 +199,11 @@ def canonical(name: str) -> str | None:
     return next(iter(hit)) if len(hit) == 1 else None
 
 
+def normalise(name: str) -> str:
+    """The canonical name when the gazetteer knows the name, else the name as given (a filter, a sidecar)."""
+    return canonical(name) or " ".join(name.split())
+
+
 def councils_in_question(text: str, known: set[str]) -> list[str]:
     """The councils among `known` (those in the index) that a question names: "Kent County Council", "in Camden",
     "Surrey's children's services"; a bare name shared by several authorities gives each of them that is known."""

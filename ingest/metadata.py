@@ -35,7 +35,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from ingest import councils, cover
+from ingest import councils, cover, inspection_paper
 from ingest.dates import find_dates, first_date
 from ingest.errors import BadRequest, CorruptFile
 from ingest.parts import Part
@@ -75,14 +75,14 @@ def iso_date(value: str) -> str:
 def infer(text: str, parts: list[Part]) -> dict[str, str | None]:
     """Council, body, date, doc_type and title as the paper's own words state them."""
     head = cover.plain(text[:HEAD])
-    inspection = cover.inspection_kind(head, text)  # before a letter is taken for a covering one
-    paper, covering = (head, None) if inspection else cover.after_covering_letter(head)
-    inspection = inspection or cover.inspection_kind(paper, text)
-    if inspection:
-        doc_type = inspection
-        body = cover.inspectorates(text)
-        when = cover.inspection_date(paper)
-        title = cover.inspection_title(paper)
+    inspected = inspection_paper.kind(head, text)  # before a letter is taken for a covering one
+    paper, covering = (head, None) if inspected else cover.after_covering_letter(head)
+    inspected = inspected or inspection_paper.kind(paper, text)
+    if inspected:
+        doc_type = inspected
+        body = inspection_paper.inspectorates(text)
+        when = inspection_paper.published(paper)
+        title = inspection_paper.title(paper)
     else:
         doc_type = cover.doc_type(paper)
         body = (covering and covering.body) or cover.body(paper)
@@ -90,7 +90,7 @@ def infer(text: str, parts: list[Part]) -> dict[str, str | None]:
         if not when and doc_type == "inquiry report":
             when = _last_date(text)
         title = cover.title(paper, doc_type, body) or (cover.enclosure(covering.letter) if covering else None)
-    title = title or cover.heading(paper) or (parts[0].title if parts else None)
+    title = title or cover.heading(paper) or cover.cue_line(paper) or _part_title(parts) or doc_type.capitalize()
     return {
         "title": title,
         "date": when or first_date(head) or _last_date(text),
@@ -99,6 +99,13 @@ def infer(text: str, parts: list[Part]) -> dict[str, str | None]:
         "council": council(text),
         "access": "public",
     }
+
+
+def _part_title(parts: list[Part]) -> str | None:
+    # The pack's first part's title, unless that is only the council's name ("KENT COUNTY COUNCIL").
+    first = parts[0].title if parts else ""
+    named = sum(e - s for _, s, e in councils.find_councils(first))
+    return first if first and named < 0.6 * len(first) else None
 
 
 def council(text: str) -> str | None:

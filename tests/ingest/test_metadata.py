@@ -196,6 +196,41 @@ def test_an_inspection_letter_cut_from_a_pack(seeds_dir):
                 "title": "Home to school transport policy",
             },
         ),
+        (
+            "CABINET\n\nMinutes of the meeting held on Tuesday, 14 January 2025 at 10.00 am in the Council Chamber, "
+            "Town Hall, Wigan\n\nPresent: Councillor D Molyneux (Chair)\n\n1. Declarations of interest",
+            {"council": "Wigan Metropolitan Borough Council", "body": "Cabinet", "date": "2025-01-14"},
+        ),
+        (
+            "WRITTEN QUESTIONS AND ANSWERS\n\nFull Council – 20 February 2025\n\nQuestion 1 from Councillor Smith to "
+            "the Leader of Medway Council",
+            {"council": "Medway Council", "body": "Full Council", "date": "2025-02-20", "doc_type": "questions"},
+        ),
+        (
+            "14 June 2023\n\nJane Doe\nDirector of Children's Services\nHaringey Council\n\nDear Ms Doe\n\n"
+            "Focused visit to Haringey children's services\n\nThis letter summarises the findings of the focused "
+            "visit on 9 and 10 May 2023. His Majesty's Inspectors for this visit were Jo Smith and Ann Brown, Ofsted."
+            "\n\nYours sincerely\n\nJo Smith\nHis Majesty's Inspector",
+            {
+                "council": "London Borough of Haringey",
+                "body": "Ofsted",
+                "date": "2023-06-14",
+                "doc_type": "inspection letter",
+                "title": "Focused visit to Haringey children's services",
+            },
+        ),
+        (
+            "Joint targeted area inspection of the multi-agency response to children's mental health in Sheffield\n\n"
+            "Inspection dates: 4 to 8 March 2024\n\nThis report was published on 2 May 2024.\n\nThe inspection was "
+            "carried out by inspectors from Ofsted, the Care Quality Commission (CQC), His Majesty's Inspectorate of "
+            "Constabulary and Fire & Rescue Services (HMICFRS) and His Majesty's Inspectorate of Probation (HMIP).",
+            {
+                "council": "Sheffield City Council",
+                "body": "Ofsted, CQC, HMICFRS and HMI Probation",
+                "date": "2024-05-02",
+                "doc_type": "inspection report",
+            },
+        ),
     ],
 )
 def test_other_councils_covers(text, expected):
