@@ -33,10 +33,24 @@ def _index(args: argparse.Namespace):
     return Index(s.home, s.model, approx_from=s.approx_from)
 
 
+def _council(name: str | None) -> str | None:
+    """A council as the user wrote it ("Camden", "Kent County Council") as the index names it."""
+    from ingest.councils import normalise
+
+    return normalise(name) if name else None
+
+
 def _filters(args: argparse.Namespace):
     from index.search import Filters
 
-    return Filters(body=args.body, doc_type=args.type, since=args.since, until=args.until, kind=args.kind)
+    return Filters(
+        body=args.body,
+        doc_type=args.type,
+        since=args.since,
+        until=args.until,
+        kind=args.kind,
+        council=_council(args.council),
+    )
 
 
 def _print_answer(answer, as_json: bool) -> None:
@@ -67,6 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             ("date", args.date),
             ("body", args.body),
             ("doc_type", args.type),
+            ("council", _council(args.council)),
         )
         if v
     }
@@ -95,7 +110,7 @@ def cmd_passages(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([passage_dict(p) for p in doc.passages], indent=2))
         return 0
-    print(f"{doc.title} ({doc.date}, {doc.body}, {doc.doc_type}) {doc.source}")
+    print(f"{doc.title} ({doc.council}, {doc.date}, {doc.body}, {doc.doc_type}) {doc.source}")
     for p in doc.passages:
         part = f" (part {p.part_no})" if p.part_no else ""
         page = f" p.{p.page}" if p.page else ""
@@ -110,10 +125,11 @@ def cmd_documents(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(docs, indent=2))
         return 0
+    width = max((len(d["council"] or "") for d in docs), default=0)
     for d in docs:
         print(
             f"{d['doc_id']}  {d['date'] or 'undated':10}  {d['passage_count']:4} passages  {d['access']:10} "
-            f"{d['title']} ({d['body']}, {d['doc_type']})"
+            f"{d['council'] or 'no council':{width}}  {d['title']} ({d['body']}, {d['doc_type']})"
         )
     return 0
 
@@ -132,6 +148,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                         "source": h.doc["source"],
                         "title": h.doc["title"],
                         "date": h.doc["date"],
+                        "council": h.doc["council"],
                         "passage_id": h.passage.passage_id,
                         "label": h.passage.label,
                         "kind": h.passage.kind,
@@ -197,6 +214,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def filters(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--council", help="only this council's papers, e.g. 'Kent County Council' or Camden")
         sp.add_argument("--body", help="only papers of this body, e.g. Cabinet")
         sp.add_argument("--type", help="only this document type: report, agenda, minutes, inquiry report, ...")
         sp.add_argument("--since", help="only papers dated on or after this ISO date")
@@ -212,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", help="ISO date")
     sp.add_argument("--body", help="the committee or Cabinet")
     sp.add_argument("--type", help="document type")
+    sp.add_argument("--council", help="the authority whose papers these are, e.g. 'London Borough of Camden'")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=cmd_ingest)
 

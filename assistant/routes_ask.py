@@ -16,6 +16,7 @@ from assistant.auth import Engine, EngineDep, Role
 from assistant.engine import access_for
 from assistant.models import Answer, Citation
 from index.search import MODES, Filters, Timings
+from ingest.councils import normalise
 from ingest.errors import BadRequest
 
 router = APIRouter(tags=["questions"])
@@ -34,6 +35,7 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    council: str | None = None  # "London Borough of Camden"; a name the gazetteer knows ("Camden") is read as it
     body: str | None = None
     doc_type: str | None = None
     doc_id: str | None = None
@@ -43,7 +45,8 @@ class FiltersIn(BaseModel):
 
     def filters(self) -> Filters:
         iso = [d.isoformat() if d else None for d in (self.since, self.until)]
-        return Filters(self.body, self.doc_type, self.doc_id, self.kind, *iso)
+        council = normalise(self.council) if self.council else None
+        return Filters(self.body, self.doc_type, self.doc_id, self.kind, *iso, council=council)
 
 
 class AskRequest(BaseModel):

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from assistant.auth import Admin, EngineDep, Role
 from assistant.engine import access_for
 from index.build import delete_document, ingest_paths
+from ingest.councils import normalise
 from ingest.errors import BadRequest, FileTooLarge, NotFound, UnsupportedFile
 from ingest.models import Document, Passage
 from ingest.readers import SUFFIXES
@@ -160,6 +161,7 @@ def upload_document(
     date: Annotated[dt.date | None, Form()] = None,
     body: Annotated[str | None, Form()] = None,
     doc_type: Annotated[str | None, Form()] = None,
+    council: Annotated[str | None, Form()] = None,
     access: Annotated[Literal["public", "restricted"] | None, Form()] = None,
 ) -> UploadReport:
     """Ingest one uploaded paper (admin only); form fields override the metadata inferred from it."""
@@ -172,6 +174,7 @@ def upload_document(
         "date": date.isoformat() if date else None,
         "body": body,
         "doc_type": doc_type,
+        "council": normalise(council) if council and council.strip() else None,
         "access": access,
     }
     with tempfile.TemporaryDirectory(prefix="council-upload-") as tmp:

@@ -34,6 +34,7 @@ class Filters:
     kind: str | None = None
     since: str | None = None  # ISO date, inclusive
     until: str | None = None
+    council: str | None = None  # canonical name (ingest.councils), as the documents hold it
 
     def sql(self, access: tuple[str, ...]) -> tuple[str, tuple]:
         """A WHERE clause over p=passages, d=documents, and its parameters."""
@@ -44,6 +45,7 @@ class Filters:
         params: list = list(access)
         for column, value in (
             ("d.body", self.body),
+            ("d.council", self.council),
             ("d.doc_type", self.doc_type),
             ("d.doc_id", self.doc_id),
             ("p.kind", self.kind),

@@ -12,7 +12,9 @@
   const log = $("conversation");
   const empty = $("empty");
   const newConversation = $("new-conversation");
-  const filterInputs = { body: $("f-body"), doc_type: $("f-type"), since: $("f-since"), until: $("f-until") };
+  const filterInputs = {
+    council: $("f-council"), body: $("f-body"), doc_type: $("f-type"), since: $("f-since"), until: $("f-until"),
+  };
   const viewer = $("viewer");
   const viewerTitle = $("viewer-title");
   const viewerMeta = $("viewer-meta");
@@ -35,12 +37,13 @@
     try {
       docs = await api("/documents");
     } catch (err) {
-      status.textContent = `The list of committees could not be loaded: ${err.message}`;
+      status.textContent = `The list of councils and committees could not be loaded: ${err.message}`;
       return;
     }
     const fill = (select, values) => {
       for (const value of [...new Set(values.filter(Boolean))].sort()) select.append(el("option", { value }, value));
     };
+    fill(filterInputs.council, docs.map((d) => d.council));
     fill(filterInputs.body, docs.map((d) => d.body));
     fill(filterInputs.doc_type, docs.map((d) => d.doc_type));
   }
@@ -53,7 +56,7 @@
 
   function describeFilters(filters) {
     if (!filters) return null;
-    const parts = [filters.body, filters.doc_type];
+    const parts = [filters.council, filters.body, filters.doc_type];
     if (filters.since) parts.push(`from ${formatDate(filters.since)}`);
     if (filters.until) parts.push(`to ${formatDate(filters.until)}`);
     return `Searched only in: ${parts.filter(Boolean).join(" · ")}`;

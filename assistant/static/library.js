@@ -25,6 +25,7 @@
           el("a", { href: `/library/${encodeURIComponent(d.doc_id)}` }, d.title),
           d.access === "public" ? null : el("span", { class: "tag restricted" }, d.access)),
         el("td", { class: "nowrap" }, formatDate(d.date)),
+        el("td", {}, d.council || "not recorded"),
         el("td", {}, d.body || "not recorded"),
         el("td", {}, d.doc_type),
         el("td", { class: "num" }, String(d.passage_count))));
@@ -90,6 +91,7 @@
     const meta = $("paper-meta");
     meta.replaceChildren(
       ...row("Date", formatDate(doc.date)),
+      ...row("Council", doc.council || "not recorded"),
       ...row("Committee or body", doc.body || "not recorded"),
       ...row("Document type", doc.doc_type),
       ...row("Source file", doc.source),

@@ -253,6 +253,8 @@ def test_the_filters_offer_the_indexed_bodies_and_types_and_apply(page, http):
     assert body_options.all_inner_texts()[1:] == sorted({d["body"] for d in docs if d["body"]})
     type_options = page.locator("#f-type option")
     expect(type_options).to_have_count(1 + len({d["doc_type"] for d in docs}))
+    councils = sorted({d["council"] for d in docs if d["council"]})
+    assert councils and page.locator("#f-council option").all_inner_texts()[1:] == councils
 
     page.select_option("#f-body", "Cabinet")
     sent, answer = ask(page, CASELOADS)
@@ -264,15 +266,18 @@ def test_the_filters_offer_the_indexed_bodies_and_types_and_apply(page, http):
         assert meta.startswith("Cabinet · "), meta
 
     page.click("#clear-filters")
+    page.select_option("#f-council", "Buckinghamshire Council")
     page.select_option("#f-type", "report")
     page.fill("#f-since", "2021-01-01")
     page.fill("#f-until", "2021-12-31")
     sent, answer = ask(page, PROGRESS)
-    assert sent["filters"] == {"doc_type": "report", "since": "2021-01-01", "until": "2021-12-31"}
+    assert sent["filters"] == {
+        "council": "Buckinghamshire Council", "doc_type": "report", "since": "2021-01-01", "until": "2021-12-31"
+    }  # fmt: skip
     passages = answer["citations"] + answer["related"]
     assert passages and all(p["doc_type"] == "report" and "2021-01-01" <= p["date"] <= "2021-12-31" for p in passages)
     expect(page.locator(".turn").last.locator(".turn-filters")).to_have_text(
-        "Searched only in: report · from 1 January 2021 · to 31 December 2021"
+        "Searched only in: Buckinghamshire Council · report · from 1 January 2021 · to 31 December 2021"
     )
 
 
@@ -297,8 +302,8 @@ def test_the_library_lists_what_the_key_may_read(page, http, corpus, key, sees_r
     for row, d in zip(rows.all(), docs, strict=True):
         cells = row.locator("th, td").all_inner_texts()
         assert cells[0].startswith(d["title"]) and cells[1:] == [
-            long_date(d["date"]) if d["date"] else "undated", d["body"] or "not recorded", d["doc_type"],
-            str(d["passage_count"]),
+            long_date(d["date"]) if d["date"] else "undated", d["council"] or "not recorded",
+            d["body"] or "not recorded", d["doc_type"], str(d["passage_count"]),
         ], cells  # fmt: skip
     if sees_restricted:
         expect(rows.filter(has_text=corpus.markers[1])).to_contain_text("restricted")
