@@ -41,9 +41,12 @@ _NOT_AFTER = re.compile(
     r"^\s+(?:NHS|Clinical|CCG|Integrated|ICB|ICS|Health|Hospitals?|Police|Constabulary|Fire|University|College"
     r"|Foundation|Teaching|Mental|Community\s+Health|Partnership\s+(?:NHS|Trust))"
 )
-_NOT_BEFORE = re.compile(r"(?:NHS|University\s+of|Bishop\s+of|Diocese\s+of)\s+$")
-# Area names that are also everyday words: at the start of a question they are the word, not the place.
-_WORDS = {"Reading", "Bury", "Harrow", "Hart", "Rugby", "Eden", "Sutton", "Wyre", "Boston", "Arun", "Newport"}
+_NOT_BEFORE = re.compile(r"(?:NHS|Greater|University\s+of|Bishop\s+of|Diocese\s+of)\s+$")
+# Area names that are also everyday words or phrases: in lower case, or first in a question, they are the words.
+_WORDS = {
+    *("reading", "bury", "harrow", "hart", "rugby", "sutton", "wyre", "boston", "arun", "newport", "slough", "swale"),
+    *("derby", "high peak", "new forest", "castle point", "three rivers", "test valley", "mole valley"),
+}
 
 
 @dataclass(frozen=True)
@@ -151,9 +154,14 @@ def _bare_hit(g: Gazetteer, words: tuple[str, ...]) -> frozenset[str]:
     return g.bare.get(words) or g.bare_upper.get(words) or frozenset()
 
 
+def _not_the_authority(text: str, start: int, end: int) -> bool:
+    # "NHS Bolton CCG", "Greater Manchester", "Bolton NHS Foundation Trust": the place names another body.
+    return bool(_NOT_BEFORE.search(text[max(0, start - 40) : start]) or _NOT_AFTER.match(text[end : end + 60]))
+
+
 def _authority_context(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 40) : start], text[end : end + 60]
-    if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after):
+    if _not_the_authority(text, start, end):
         return False
     first_line = text.lstrip().split("\n", 1)[0]
     if first_line.strip(" \t#*_") == text[start:end] and not text[:start].strip(" \t\n#*_"):
@@ -211,14 +219,18 @@ def councils_in_question(text: str, known: set[str]) -> list[str]:
     toks = _tokens(text)
     out: list[str] = []
     skip_to = 0
-    for i, _, start, _, words in _spans(text, toks, g.longest):
+    for i, _, start, end, words in _spans(text, toks, g.longest):
         if i < skip_to:
             continue
-        everyday = len(words) == 1 and words[0].capitalize() in _WORDS
-        hit = g.full.get(tuple(w.lower() for w in words)) or _bare_hit(g, words)
-        if not hit and not everyday:
-            # A question typed in lower case still names its council ("what did ofsted say about camden").
-            hit = g.bare_lower.get(tuple(w.lower() for w in words), frozenset())
+        everyday = " ".join(words).lower() in _WORDS
+        hit = g.full.get(tuple(w.lower() for w in words))
+        if not hit:
+            hit = _bare_hit(g, words)
+            if not hit and not everyday:
+                # A question typed in lower case still names its council ("what did ofsted say about camden").
+                hit = g.bare_lower.get(tuple(w.lower() for w in words), frozenset())
+            if hit and _not_the_authority(text, start, end):
+                continue
         if everyday and not text[:start].strip(" \"'“‘("):
             continue  # the question's first word is the everyday word ("Reading ages of children in care")
         wanted = [c for c in sorted(hit) if c in known]

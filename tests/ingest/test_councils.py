@@ -87,9 +87,12 @@ def test_anywhere_counts_every_place():
         ("Buckinghamshire County Council's improvement plan", ["Buckinghamshire Council"]),
         ("What did Ofsted find in Lambeth?", []),  # not in the index
         ("Reading ages of children in care", []),  # an everyday word first
+        ("the high peak of demand", []),  # everyday words in lower case
+        ("What must Oldham Council and NHS Greater Manchester ICB do?", ["Oldham Metropolitan Borough Council"]),
     ],
 )
 def test_councils_in_question(question, expected):
     known = {"Surrey County Council", "London Borough of Camden", "Kent County Council", "Buckinghamshire Council"}
-    known.add("Reading Borough Council")
+    known |= {"Reading Borough Council", "High Peak Borough Council", "Manchester City Council"}
+    known.add("Oldham Metropolitan Borough Council")
     assert councils_in_question(question, known) == expected
