@@ -1,35 +1,34 @@
-"""The assistant: retrieve, prefer the passage kinds asked for, compose a cited answer or abstain."""
+"""The assistant: frame the question, retrieve, rerank, then answer through one Answerer, or decline."""
 
 from __future__ import annotations
 
-import re
 import time
+from dataclasses import dataclass, replace
 
-from assistant import extractive
+from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
-from assistant.intent import wanted_kinds
-from assistant.models import RELATED, Answer, AnswerSentence, Citation
+from assistant.extractive import ExtractiveAnswerer
+from assistant.frame import Catalog, Frame, frame
+from assistant.from_record import lead_with_record, record_hits
+from assistant.models import Answer
+from assistant.rerank import rerank
 from assistant.settings import Settings
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
-KIND_BONUS = 0.05  # fused scores run 0..1: this lifts a passage of the kind asked for a few places, no more
-ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
+CANDIDATES = 50  # how deep the hybrid search goes for the reranker
 
 
-def missing_specifics(question: str, hits: list[Hit]) -> list[str]:
-    """Years and figures the question names that none of the passages (nor their dates) contain.
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready for an answerer: its frame and ranked passages, or why the papers do not answer it."""
 
-    "How long was the autism wait in 2019?" must not be answered from a 2022 letter.
-    """
-    wanted = set(re.findall(r"(?<![\w£])(?:19|20)\d{2}(?!\w)|£\s?[\d,]+|\b\d+(?:\.\d+)?%", question))
-    if not wanted:
-        return []
-    seen = " ".join(
-        f"{h.passage.text} {h.passage.part_date or ''} {h.doc.get('date') or ''} {h.passage.part_title or ''}"
-        for h in hits
-    )
-    return sorted(w for w in wanted if w not in seen)
+    question: str
+    query: str
+    frame: Frame
+    hits: list[Hit]
+    reason: str | None
+    timings: Timings
 
 
 def access_for(role: str) -> tuple[str, ...]:
@@ -38,30 +37,121 @@ def access_for(role: str) -> tuple[str, ...]:
 
 
 class Assistant:
-    """Answers questions over an open index; holds the index and the chat history."""
+    """Answers questions over an open index; holds the index, the chat history and the answerer."""
 
-    def __init__(self, settings: Settings, index: Index | None = None) -> None:
+    def __init__(self, settings: Settings, index: Index | None = None, rerank: bool = True) -> None:
         self.settings = settings
         self.index = index or Index(settings.home, settings.model, approx_from=settings.approx_from)
         self.history = ChatHistory(self.index.store.db)
+        self.rerank = rerank  # off only to train the reranker on the search's own order
+        self.thresholds = Thresholds(settings.abstain_cosine, settings.abstain_coverage, settings.abstain_focus)
+        self.extractive = ExtractiveAnswerer(neighbours=self.neighbours)
         self.llm = None
         if settings.llm_model:
             from assistant.llm import LLMAnswerer
 
             self.llm = LLMAnswerer.from_settings(settings)
+        self._catalogs: dict[tuple, Catalog] = {}
+
+    @property
+    def answerer(self) -> Answerer:
+        """The LLM answerer when one is configured, else the extractive one."""
+        return self.llm or self.extractive
 
     def close(self) -> None:
         self.index.close()
 
+    def catalog(self, access: tuple[str, ...]) -> Catalog:
+        """What the papers the caller may read hold (councils, bodies, dates); read again after a commit."""
+        key = (access, self.index.store.version)
+        if key not in self._catalogs:
+            self._catalogs = {k: v for k, v in self._catalogs.items() if k[1] == self.index.store.version}
+            self._catalogs[key] = Catalog(**self.index.store.catalog(access))
+        return self._catalogs[key]
+
+    def candidates(
+        self,
+        query: str,
+        filters: Filters | None,
+        access: tuple[str, ...],
+        timings: Timings | None = None,
+        question: str | None = None,
+    ) -> tuple[Frame, list[Hit]]:
+        """The question's frame and the hybrid search's candidates, kept to the council the question names."""
+        f = frame(query, self.catalog(access))  # a follow-up's query carries the question it follows
+        if f.councils and len(f.councils) == 1 and not (filters and filters.council):
+            filters = replace(filters or Filters(), council=f.councils[0])
+        hits = self.index.search(query, k=CANDIDATES, filters=filters, access=access, timings=timings, expand=f.expand)
+        return f, hits
+
     def retrieve(
-        self, query: str, k: int, filters: Filters | None, access: tuple[str, ...], timings: Timings
-    ) -> list[Hit]:
-        """Hybrid search, then passages of the kinds the question asks for move up a little."""
-        hits = self.index.search(query, k=k * 2, filters=filters, access=access, timings=timings)
-        kinds = wanted_kinds(query)
-        if kinds:
-            hits = sorted(hits, key=lambda h: -(h.score + (KIND_BONUS if h.passage.kind in kinds else 0.0)))
-        return hits[:k]
+        self,
+        query: str,
+        k: int,
+        filters: Filters | None,
+        access: tuple[str, ...],
+        timings: Timings,
+        question: str | None = None,
+    ) -> tuple[Frame, list[Hit]]:
+        """The k passages the answer is built from: the candidates reranked with the question's frame."""
+        f, hits = self.candidates(query, filters, access, timings, question)
+        t0 = time.perf_counter()
+        ranked = rerank(f, hits) if self.rerank else hits
+        if self.rerank:
+            ranked = lead_with_record(ranked, self._record_hits(f, hits, access))
+        timings.extra["rerank_ms"] = (time.perf_counter() - t0) * 1e3
+        return f, ranked[:k]
+
+    def _record_hits(self, f: Frame, candidates: list[Hit], access: tuple[str, ...]) -> list[Hit]:
+        """The passages the record's matching facts cite, as hits (the search's own, when it found them)."""
+        found = record_hits(f, self.index.store, access)
+        if not found:
+            return []
+        known = {h.id: h for h in candidates}
+        missing = [pid for pid, _ in found if pid not in known]
+        passages = self.index.store.passages_by_id(missing)
+        docs = self.index.store.doc_info(list({p.doc_id for p in passages.values()}))
+        extra = {pid: Hit(pid, p, docs[p.doc_id], 0.0) for pid, p in passages.items()}
+        return [known.get(pid) or extra[pid] for pid, _ in found if pid in known or pid in extra]
+
+    def neighbours(self, hit: Hit, reach: int = 10) -> list[Hit]:
+        """The passages around a hit in its paper (a list's other items), as unscored hits."""
+        rows = self.index.store.db.execute(
+            "SELECT id FROM passages WHERE doc_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+            (hit.passage.doc_id, hit.passage.ordinal - reach, hit.passage.ordinal + reach),
+        ).fetchall()
+        found = self.index.store.passages_by_id([r[0] for r in rows])
+        return [Hit(i, p, hit.doc, 0.0) for i, p in found.items()]
+
+    def check(self, f: Frame, hits: list[Hit], access: tuple[str, ...]) -> str | None:
+        """Why the papers do not answer, or None: asked before any answerer (or model) sees the passages."""
+        coverage = self.index.coverage(f.question, hits[:5]) if hits else 0.0
+        return decline_reason(
+            f, hits, self.catalog(access), self.thresholds, coverage, lambda phrase: self.index.mentions(phrase, access)
+        )
+
+    def prepare(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        k: int | None = None,
+        role: str = "public",
+        query: str | None = None,
+    ) -> Prepared:
+        """Everything before the answer: the checked question, its frame, its passages, and a reason to decline."""
+        question = question.strip()
+        if not question:
+            raise BadRequest("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise BadRequest(f"the question is over {self.settings.max_question_chars} characters")
+        k = k or self.settings.k
+        if not 1 <= k <= 50:
+            raise BadRequest("k must be between 1 and 50")
+        t = Timings()
+        query = query or question
+        access = access_for(role)
+        f, hits = self.retrieve(query, k, filters, access, t, question=question)
+        return Prepared(question, query, f, hits, self.check(f, hits, access), t)
 
     def ask(
         self,
@@ -72,70 +162,24 @@ class Assistant:
         query: str | None = None,
     ) -> Answer:
         """Answer a question from the papers the role may read, citing every sentence."""
-        question = question.strip()
-        if not question:
-            raise BadRequest("the question is empty")
-        if len(question) > self.settings.max_question_chars:
-            raise BadRequest(f"the question is over {self.settings.max_question_chars} characters")
-        k = k or self.settings.k
-        if not 1 <= k <= 50:
-            raise BadRequest("k must be between 1 and 50")
         started = time.perf_counter()
-        t = Timings()
-        query = query or question
-        hits = self.retrieve(query, k, filters, access_for(role), t)
+        p = self.prepare(question, filters, k, role, query)
         t0 = time.perf_counter()
-        if self.llm is not None:
-            answer = self.llm.answer(question, query, hits)
+        if p.reason:
+            answer = Answer.declined(p.question, p.query, p.hits, p.reason)
         else:
-            answer = self.compose(question, query, hits)
+            answer = self.answerer.answer(p.frame, p.question, p.query, p.hits)
+        t = p.timings
         answer.timings = {
             "embed_ms": round(t.embed_ms, 2),
             "dense_ms": round(t.dense_ms, 2),
             "lexical_ms": round(t.lexical_ms, 2),
             "fuse_ms": round(t.fuse_ms, 2),
+            "rerank_ms": round(t.extra.get("rerank_ms", 0.0), 2),
             "answer_ms": round((time.perf_counter() - t0) * 1e3, 2),
             "total_ms": round((time.perf_counter() - started) * 1e3, 2),
         }
         return answer
-
-    def should_abstain(self, question: str, hits: list[Hit], best: extractive.Sentence | None) -> bool:
-        """Abstain when the passages do not match the question's meaning, its words, or its specifics."""
-        if not hits or best is None:
-            return True
-        cosine = max((h.dense for h in hits[:ABSTAIN_DEPTH] if h.dense is not None), default=0.0)
-        if cosine < self.settings.abstain_cosine:
-            return True
-        if self.index.coverage(question, hits[:ABSTAIN_DEPTH]) < self.settings.abstain_coverage:
-            return True
-        return bool(missing_specifics(question, hits))
-
-    def compose(self, question: str, query: str, hits: list[Hit]) -> Answer:
-        """The extractive answer: chosen sentences, each followed by its passage's marker."""
-        scored = extractive.score_sentences(query, hits)
-        chosen = extractive.choose(scored)
-        best = max(scored, key=lambda s: s.score, default=None)
-        if self.should_abstain(query, hits, best):
-            return Answer.declined(question, query, hits)
-        numbers: dict[int, int] = {}
-        parts, sentences = [], []
-        for s in chosen:
-            n = numbers.setdefault(s.hit_rank, len(numbers) + 1)
-            text = s.text if s.text.endswith((".", "!", "?", ":")) else s.text + "."
-            parts.append(f"{text} [{n}]")
-            sentences.append(AnswerSentence(text=text, citations=[n]))
-        citations = [Citation.from_hit(n, hits[rank]) for rank, n in numbers.items()]
-        related = [Citation.from_hit(0, h) for i, h in enumerate(hits) if i not in numbers][:RELATED]
-        return Answer(
-            question=question,
-            query=query,
-            answer=" ".join(parts),
-            abstained=False,
-            citations=citations,
-            related=related,
-            sentences=sentences,
-            passages=[Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)],
-        )
 
     def chat(
         self,

@@ -1,47 +1,27 @@
-"""The embedded default answerer: choose the sentences of the top passages that answer the question.
+"""The embedded default answerer: the sentences of the ranked passages that answer the question, in its shape.
 
-No model, no network, deterministic. Sentences are copied from the passages as they stand (only
-list markers and line breaks are tidied), so numbers, dates and names are never altered.
+No model, no network, deterministic. Sentences are copied from the passages as they stand (only list markers
+and line breaks are tidied), so numbers, dates and names are never altered. The shape follows the question's
+slot: the sentence that holds the fact asked for comes first; a list question gives the items with their
+labels; a trend gives dated values in date order (assistant/shapes.py).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.lexical import STOPWORDS
 from index.search import Hit
 
-MAX_SENTENCES = 3
-KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best one (tune split: 3 and 0.5
-# gave the best key-fact recall and pass rate of 2-3 sentences x 0.5-0.8; 4 sentences lost too much token F1)
-_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£])|\n\s*\n|\n(?=\s*(?:[-•✓*]|\(?[a-z0-9]{1,3}[.)])\s)")
-_MARKER = re.compile(r"^\s*(?:[-•✓*▪]\s+)*(?:\(?(?:\d{1,3}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+)?")
-# What kind of fact a question wants, and how a sentence shows it has one.
-_WANTS = (
-    (
-        re.compile(r"\b(how (many|much|long|often)|what (number|percentage|proportion|share|rate)|figures?)\b", re.I),
-        re.compile(r"\d[\d,.]*\s*(%|per cent|days?|weeks?|months?|years?|hours?)|£\s*\d|\b\d{2,}\b", re.I),
-    ),
-    (
-        re.compile(r"\b(when|what date|by when|deadline)\b", re.I),
-        re.compile(
-            r"\b(\d{1,2}(st|nd|rd|th)?\s+)?(january|february|march|april|may|june|july|august|september|october|"
-            r"november|december)\b|\b(19|20)\d{2}\b",
-            re.I,
-        ),
-    ),
-    (
-        re.compile(r"\b(who|whom|whose|which (officer|councillor|member))\b", re.I),
-        re.compile(
-            r"\b(Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.? [A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+\b.{0,40}\b(Chairman|Chair|"
-            r"Director|Cabinet Member|Inspector|Officer|Lead)\b|\b(Chairman|Director|Cabinet Member|HMI)\b"
-        ),
-    ),
-)
-ANSWER_BONUS = 0.2
+MAX_SENTENCES = {"figure": 2, "date": 2, "person": 2, "judgement": 2, "yesno": 2}  # others: 3
+KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
+_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£])|\n\s*\n|\n(?=\s*(?:[-•✓*◼]|\(?[a-z0-9]{1,3}[.)])\s)")
+_MARKER = re.compile(r"^\s*(?:[-•✓*▪◼]\s+)*(?:\(?(?:\d{1,3}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+)?")
 _WORD = re.compile(r"[a-z0-9£%]+(?:['’][a-z]+)?")
+NAVIGATION = ("heading", "contents")
 
 
 def stem(word: str) -> str:
@@ -65,7 +45,8 @@ class Sentence:
     start: int  # offset in the passage text
     text: str  # tidied for reading
     score: float
-    coverage: float  # share of the question's (weighted) content words it holds
+    coverage: float  # share of the question's (weighted) focus words it holds
+    fills: bool = False  # holds the kind of fact asked for
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -84,45 +65,87 @@ def tidy(sentence: str) -> str:
     return _MARKER.sub("", flat, count=1).strip()
 
 
-def score_sentences(question: str, hits: list[Hit]) -> list[Sentence]:
-    """Every sentence of the hits, scored by weighted overlap with the question and its passage's rank."""
-    q = terms(question)
-    if not q or not hits:
-        return []
+def whole(text: str) -> bool:
+    """A sentence a reader can take alone: starts as a sentence does and has a few words."""
+    return len(text.split()) >= 4 and not text[:1].islower()
+
+
+def score_sentences(focus: set[str], hits: list[Hit], shows: re.Pattern[str] | None) -> list[Sentence]:
+    """Every sentence of the answering hits, scored by its focus words, its passage's and its rank."""
     candidates = [
         (rank, s, t, terms(t), context)
         for rank, h in enumerate(hits)
+        if h.passage.kind not in NAVIGATION
         for context in [terms(f"{h.passage.section} {h.passage.lead or ''} {h.passage.text}")]
         for s, t in sentences(h.passage.text)
     ]
-    n = len(candidates) or 1
-    df = {w: sum(1 for c in candidates if w in c[3]) for w in q}
-    idf = {w: math.log(1 + n / (1 + df[w])) for w in q}
-    total = sum(idf.values())
-    wanted = [shows for asks, shows in _WANTS if asks.search(question)]
+    if not candidates or not focus:
+        return []
+    n = len(candidates)
+    idf = {w: math.log(1 + n / (1 + sum(1 for c in candidates if w in c[3]))) for w in focus}
+    total = sum(idf.values()) or 1.0
     out = []
     for rank, start, text, words, context in candidates:
-        coverage = sum(idf[w] for w in q & words) / total
-        # A sentence is read in its paragraph: "The average wait is 559 days" answers an autism question.
-        in_context = sum(idf[w] for w in q & context) / total
-        score = 0.6 * coverage + 0.4 * in_context + 0.25 / (1 + rank)
-        if any(shows.search(text) for shows in wanted):
-            score += ANSWER_BONUS
-        out.append(Sentence(rank, start, tidy(text), score, coverage))
+        coverage = sum(idf[w] for w in focus & words) / total
+        in_context = sum(idf[w] for w in focus & context) / total
+        fills = bool(shows and shows.search(text))
+        score = 0.55 * coverage + 0.3 * in_context + 0.25 / (1 + rank) + (0.25 if fills else 0.0)
+        out.append(Sentence(rank, start, tidy(text), score, coverage, fills))
     return out
 
 
-def choose(scored: list[Sentence]) -> list[Sentence]:
-    """The best sentence and up to two more that score near it, in reading order."""
-    if not scored:
+def best_sentences(scored: list[Sentence], slot: str) -> list[Sentence]:
+    """The sentence that answers first, then up to a few more near it in score, in reading order; no repeats."""
+    ranked = sorted((s for s in scored if whole(s.text)), key=lambda s: (-s.score, s.hit_rank, s.start))
+    if not ranked:
         return []
-    ranked = sorted(scored, key=lambda s: (-s.score, s.hit_rank, s.start))
     best = ranked[0]
     picked = [best]
+    limit = MAX_SENTENCES.get(slot, 3)
     for s in ranked[1:]:
-        if len(picked) == MAX_SENTENCES or s.score < KEEP_RATIO * best.score:
+        if len(picked) == limit or s.score < KEEP_RATIO * best.score:
             break
-        if s.coverage == 0 or any(s.text == p.text for p in picked):
+        if s.coverage == 0 or any(_same(s.text, p.text) for p in picked):
             continue
         picked.append(s)
-    return sorted(picked, key=lambda s: (s.hit_rank, s.start))
+    rest = sorted(picked[1:], key=lambda s: (s.hit_rank, s.start))
+    return [best, *rest]
+
+
+def _same(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) >= 0.8 * min(len(wa), len(wb))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sentence of the answer and the hit it cites (by rank in the hits the answer was built from)."""
+
+    text: str
+    hit_rank: int
+
+
+class ExtractiveAnswerer:
+    """Answers by choosing sentences; `neighbours` fetches a list item's siblings that search did not rank."""
+
+    def __init__(self, neighbours: Callable[[Hit], list[Hit]] | None = None) -> None:
+        self.neighbours = neighbours
+
+    def answer(self, frame, question: str, query: str, hits: list[Hit]):
+        from assistant.models import Answer
+        from assistant.rerank import SLOT_SHOWS
+        from assistant.shapes import compose, list_lines, trend_lines
+
+        focus = terms(" ".join(frame.focus)) or terms(query)
+        lines: list[Line] = []
+        hits = list(hits)
+        if frame.slot == "list":
+            lines = list_lines(frame, hits, self.neighbours, focus)
+        elif frame.slot == "trend":
+            lines = trend_lines(frame, hits, focus)
+        if not lines:
+            scored = score_sentences(focus, hits, SLOT_SHOWS.get(frame.slot))
+            lines = [Line(s.text, s.hit_rank) for s in best_sentences(scored, frame.slot)]
+        if not lines:
+            return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
+        return compose(question, query, hits, lines)

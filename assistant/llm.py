@@ -105,14 +105,14 @@ class LLMAnswerer:
             )
         )
 
-    def answer(self, question: str, query: str, hits: list[Hit]) -> Answer:
-        """One call to the model, then the citation checks."""
+    def answer(self, frame, question: str, query: str, hits: list[Hit]) -> Answer:
+        """One call to the model, then the citation checks (the engine's abstention check came first)."""
         if not hits:
             return check_reply(question, query, NOT_FOUND, hits)
         reply = self.model.invoke(build_messages(question, hits))
         return check_reply(question, query, str(reply.content), hits)
 
-    def stream(self, question: str, query: str, hits: list[Hit]) -> Iterator[str | Answer]:
+    def stream(self, frame, question: str, query: str, hits: list[Hit]) -> Iterator[str | Answer]:
         """The model's tokens as they come, then the checked Answer."""
         if not hits:
             yield check_reply(question, query, NOT_FOUND, hits)

@@ -21,6 +21,7 @@ class Citation(BaseModel):
     date: str | None
     body: str | None
     doc_type: str
+    council: str | None = None
     label: str
     section: str
     page: int | None
@@ -42,6 +43,7 @@ class Citation(BaseModel):
             date=p.part_date or d["date"],
             body=d["body"],
             doc_type=d["doc_type"],
+            council=d.get("council"),
             label=p.label if p.part_no is None else f"{p.label} (part {p.part_no})",
             section=p.section,
             page=p.page,
@@ -73,13 +75,20 @@ class Answer(BaseModel):
     conversation_id: str | None = None
     unsupported: list[str] = Field(default_factory=list)  # LLM sentences left without a valid citation
     sentences: list[AnswerSentence] = Field(default_factory=list)  # the answer sentence by sentence, as cited
+    declined_because: str | None = None  # why the papers do not answer, when the answer declines
     passages: list[Citation] = Field(default_factory=list)  # what the answer was built from, ranked (n = rank)
 
     @classmethod
-    def declined(cls, question: str, query: str, hits: list[Hit]) -> Answer:
+    def declined(cls, question: str, query: str, hits: list[Hit], reason: str | None = None) -> Answer:
         """The papers do not answer: say so, and offer the closest passages as possibly related."""
         related = [Citation.from_hit(n, h) for n, h in enumerate(hits[:RELATED], start=1)]
         passages = [Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)]
         return cls(
-            question=question, query=query, answer=NOT_FOUND, abstained=True, related=related, passages=passages
+            question=question,
+            query=query,
+            answer=NOT_FOUND,
+            abstained=True,
+            related=related,
+            passages=passages,
+            declined_because=reason,
         )

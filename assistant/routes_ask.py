@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.auth import Engine, EngineDep, Role
 from assistant.engine import access_for
 from assistant.models import Answer, Citation
-from index.search import MODES, Filters, Timings
+from index.search import MODES, Filters
 from ingest.councils import normalise
 from ingest.errors import BadRequest
 
@@ -117,15 +117,14 @@ def _stream(engine: Engine, req: AskRequest, role: str) -> StreamingResponse:
             answer = a.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
         events: Iterable[str] = [_event("answer", answer.model_dump_json())]
     else:
-        question = req.question.strip()
-        # The engine's own checks, made here because streaming retrieves before the LLM answers.
-        if not question:
-            raise BadRequest("the question is empty")
-        if len(question) > a.settings.max_question_chars:
-            raise BadRequest(f"the question is over {a.settings.max_question_chars} characters")
+        # The engine's own checks and abstention, before the model is called.
         with engine.lock:
-            hits = a.retrieve(question, req.k or a.settings.k, _filters(req.filters), access_for(role), Timings())
-        events = _llm_events(llm_stream(question, question, hits))
+            p = a.prepare(req.question, _filters(req.filters), req.k, role)
+        if p.reason:
+            declined = Answer.declined(p.question, p.query, p.hits, p.reason)
+            events = [_event("answer", declined.model_dump_json())]
+        else:
+            events = _llm_events(llm_stream(p.frame, p.question, p.query, p.hits))
     return StreamingResponse(events, media_type="text/event-stream")
 
 

@@ -20,8 +20,9 @@ class Settings(BaseSettings):
     approx_from: int = 200_000  # COUNCIL_APPROX_FROM: passages from which FAISS holds 8-bit codes, not floats
     # Abstain when the best passage's cosine or the best sentence's coverage of the question is below these.
     # Chosen by `python -m evals.calibrate` on the tune split of evals/data/dev.jsonl, never on the report split.
-    abstain_cosine: float = 0.32
-    abstain_coverage: float = 0.30
+    abstain_cosine: float = 0.2
+    abstain_coverage: float = 0.0
+    abstain_focus: float = 0.0  # a passage holding the fact asked for must hold this share of the focus words
     max_question_chars: int = 2000
     max_upload_bytes: int = 50 * 1024 * 1024
     # API keys: "key:role" pairs, comma separated, or a file of such lines. Roles: public, member, admin.

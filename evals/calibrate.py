@@ -1,7 +1,9 @@
-"""Choose the abstention thresholds on the tune split: the pair that best separates the two error kinds.
+"""Choose the abstention thresholds on the tune split, through the assistant's own check (answerer.decline_reason).
 
-Run: `python -m evals.calibrate` (uses $COUNCIL_HOME, which must hold the seed corpus). It prints
-each candidate's false-abstention and false-answer rates and the chosen pair; never run it on the
+Run: `python -m evals.calibrate` with $COUNCIL_HOME holding the seeds and the corpus PDFs. Each tune question is
+retrieved and reranked once; the check is then replayed for every (cosine, coverage, focus) on a grid. The
+chosen triple declines as many unanswerable questions as it can while declining at most MAX_FALSE_ABSTENTION
+of the answerable ones; ties go to the lower thresholds (the fewer answers withheld). Never run it on the
 report split, whose numbers we publish.
 """
 
@@ -9,53 +11,63 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from pathlib import Path
 
-from assistant.engine import ABSTAIN_DEPTH, Assistant, missing_specifics
+from assistant.answerer import Thresholds, measure, verdict
+from assistant.engine import Assistant, access_for
 from assistant.settings import Settings
+from evals.dataset import load_dataset
+from index.search import Timings
 
 DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
+MAX_FALSE_ABSTENTION = 0.06  # of the answerable tune questions: about one in seventeen
+COSINES = [x / 100 for x in range(20, 56, 2)]
+COVERAGES = [x / 100 for x in range(0, 65, 5)]
+FOCUS = [x / 100 for x in range(0, 101, 10)]
 
 
-def features(assistant: Assistant, question: str) -> tuple[float, float, bool]:
-    """(best cosine among the top 3 passages, best IDF-weighted term coverage, specifics missing)."""
-    from index.search import Timings
-
-    hits = assistant.retrieve(question, assistant.settings.k, None, ("public",), Timings())
-    cosine = max((h.dense for h in hits[:ABSTAIN_DEPTH] if h.dense is not None), default=0.0)
-    coverage = assistant.index.coverage(question, hits[:ABSTAIN_DEPTH])
-    return cosine, coverage, bool(missing_specifics(question, hits))
+def measured(assistant: Assistant, question: str):
+    """The check's measures of a question, as the assistant retrieves and reranks it."""
+    access = access_for("member")
+    f, hits = assistant.retrieve(question, assistant.settings.k, None, access, Timings(), question=question)
+    coverage = assistant.index.coverage(question, hits[:5]) if hits else 0.0
+    return measure(f, hits, assistant.catalog(access), coverage, lambda p: assistant.index.mentions(p, access))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", type=Path, default=DEV)
-    ap.add_argument("--split", default="tune")
     args = ap.parse_args()
-    rows = [json.loads(ln) for ln in args.dataset.read_text().splitlines() if ln.strip()]
-    rows = [r for r in rows if r.get("split") == args.split]
+    questions = load_dataset(args.dataset, "tune")
     assistant = Assistant(Settings())
-    data = [(features(assistant, r["question"]), r["type"] == "unanswerable") for r in rows]
-    n_un = sum(u for _, u in data) or 1
+    data = [(measured(assistant, q.question), not q.answerable, q.question) for q in questions]
+    n_un = sum(u for _, u, _ in data) or 1
     n_ans = len(data) - n_un or 1
     best = None
-    # Highest thresholds first: among equally good pairs keep the one that declines off-topic questions most.
-    grid = itertools.product([x / 100 for x in range(60, 19, -2)], [x / 100 for x in range(80, -1, -5)])
-    for cos_t, cov_t in grid:
-        abstain = [(c < cos_t or v < cov_t or m, u) for (c, v, m), u in data]
-        false_abstain = sum(a and not u for a, u in abstain) / n_ans
-        false_answer = sum(u and not a for a, u in abstain) / n_un
-        # Declining an answerable question costs a councillor more than one unneeded "possibly related".
-        cost = 2 * false_abstain + false_answer
-        if best is None or cost < best[0]:
-            best = (cost, cos_t, cov_t, false_abstain, false_answer)
-    for ((c, v, m), u), q in zip(data, (r["question"] for r in rows), strict=True):
-        print(f"{'UN ' if u else 'ANS'} cosine={c:.3f} coverage={v:.3f} missing_specifics={m} {q}")
-    _, cos_t, cov_t, fa, fn = best
+    for cos_t, cov_t, foc_t in itertools.product(COSINES, COVERAGES, FOCUS):
+        t = Thresholds(cos_t, cov_t, foc_t)
+        declined = [(verdict(m, t) is not None, u) for m, u, _ in data]
+        false_abstention = sum(d and not u for d, u in declined) / n_ans
+        recall = sum(d and u for d, u in declined) / n_un
+        if false_abstention > MAX_FALSE_ABSTENTION:
+            continue
+        key = (recall, -false_abstention, -(cos_t + cov_t + foc_t))
+        if best is None or key > best[0]:
+            best = (key, t, false_abstention, recall)
+    if best is None:  # the checks that need no threshold already decline too many: keep the lowest thresholds
+        t = Thresholds(COSINES[0], COVERAGES[0], FOCUS[0])
+        declined = [(verdict(m, t) is not None, u) for m, u, _ in data]
+        best = (None, t, sum(d and not u for d, u in declined) / n_ans, sum(d and u for d, u in declined) / n_un)
+    _, t, fa, recall = best
+    for m, u, q in data:
+        reason = verdict(m, t)
+        print(
+            f"{'UN ' if u else 'ANS'} {'declined' if reason else 'answered':8} cos={m.cosine:.2f} cov={m.coverage:.2f}"
+            f" focus={m.focus:.2f} {reason or '':40.40} {q}"
+        )
     print(
-        f"chosen on {args.split} (n={len(data)}): abstain_cosine={cos_t} abstain_coverage={cov_t}"
-        f" false_abstention={fa:.3f} false_answer={fn:.3f}"
+        f"chosen on tune (n={len(data)}): abstain_cosine={t.cosine} abstain_coverage={t.coverage}"
+        f" abstain_focus={t.focus} false_abstention={fa:.3f} abstention_recall={recall:.3f}"
     )
 
 

@@ -196,6 +196,19 @@ class Index:
         rows = db.execute(f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}", params)
         return Selection(np.fromiter((r[0] for r in rows), dtype=np.int64), excluded=False)
 
+    def mentions(self, phrase: str, access: tuple[str, ...] = ("public",)) -> bool:
+        """Whether any passage the caller may read holds the phrase (its words in order, as FTS5 tokenises)."""
+        words = re.findall(r"\w+", phrase.lower())
+        if not words:
+            return False
+        marks = ",".join("?" for _ in access)
+        row = self.store.db.execute(
+            "SELECT 1 FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN documents d ON d.doc_id = p.doc_id"
+            f" WHERE passages_fts MATCH ? AND d.access IN ({marks}) LIMIT 1",
+            (" ".join(f'"{w}"' for w in words).replace('" "', " "), *access),
+        ).fetchone()
+        return row is not None
+
     def coverage(self, query: str, hits: list[Hit]) -> float:
         """The best IDF-weighted share of the query's terms that one of the hits holds."""
         found = self.bm25.coverage(self.store.db, lexical.query_terms(query), [h.id for h in hits])
@@ -209,8 +222,12 @@ class Index:
         access: tuple[str, ...] = ("public",),
         mode: str = "hybrid",
         timings: Timings | None = None,
+        expand: tuple[str, ...] = (),
     ) -> list[Hit]:
-        """The k passages that best answer `query` among those the filters and access admit."""
+        """The k passages that best answer `query` among those the filters and access admit.
+
+        `expand` adds words to the lexical query only (the papers' words for the question's: "led" -> "lead").
+        """
         if mode not in MODES:
             raise BadRequest(f"mode must be one of {', '.join(MODES)}")
         if not query.strip():
@@ -233,7 +250,8 @@ class Index:
             t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
         if mode in ("hybrid", "rrf", "lexical"):
             t0 = time.perf_counter()
-            lex = self.bm25.search(self.store.db, lexical.query_terms(query), CANDIDATES, allowed, blocked)
+            words = lexical.query_terms(" ".join((query, *expand)))
+            lex = self.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked)
             t.lexical_ms = (time.perf_counter() - t0) * 1e3
         t0 = time.perf_counter()
         extra: dict[int, float] = {}

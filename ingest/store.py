@@ -249,7 +249,27 @@ class Store:
             "councils": frozenset(r[0] for r in docs if r[0]),
             "bodies": frozenset(r[1] for r in docs if r[1]),
             "dates": frozenset([r[2] for r in docs if r[2]] + [r[0] for r in parts]),
+            "inspections": self._inspection_years(access),
         }
+
+    def _inspection_years(self, access: tuple[str, ...]) -> dict[str, frozenset[int]]:
+        """Council -> the years of its inspections the papers hold: an inspection report's own date, and the
+        fieldwork, publication and letter dates the record read (a report published in January covers fieldwork
+        the year before, so both years count)."""
+        marks = ",".join("?" for _ in access)
+        rows = self.db.execute(
+            f"SELECT council, date FROM documents WHERE access IN ({marks}) AND doc_type LIKE 'inspection%'"
+            " AND council IS NOT NULL AND date IS NOT NULL"
+            " UNION SELECT d.council, f.value FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
+            f" WHERE d.access IN ({marks}) AND f.entity = 'inspection'"
+            " AND f.field IN ('start', 'end', 'published', 'letter_date') AND d.council IS NOT NULL",
+            (*access, *access),
+        ).fetchall()
+        years: dict[str, set[int]] = {}
+        for council, date in rows:
+            if date[:4].isdigit():
+                years.setdefault(council, set()).add(int(date[:4]))
+        return {c: frozenset(y) for c, y in years.items()}
 
     def all_passage_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]

@@ -68,6 +68,19 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedd
 
 
 @pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator:
+    """An Index over every paper the project ships (seeds and real PDFs), built once per session; read only."""
+    from index.build import ingest_paths
+    from index.search import Index
+
+    index = Index(tmp_path_factory.mktemp("corpus_home"), embedder=embedder)
+    report = ingest_paths(index, [SEEDS, *(CORPUS / folder for folder in PDF_FOLDERS)])
+    assert report.failed == [] and len(report.added) == len(corpus_files()), report.summary()
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="session")
 def copy_database() -> Callable[[sqlite3.Connection, Path], None]:
     """Copy an open store's database to a path (SQLite's backup API: consistent while the source is in use)."""
 

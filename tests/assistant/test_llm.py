@@ -111,7 +111,7 @@ def test_not_found_reply_is_an_abstention_with_related_passages(hits):
 
 def test_answerer_sends_assembled_prompt_and_checks_reply(hits):
     model = ScriptedChat(replies=["The longest wait is 811 days [1]. Pirates rule [3]."], sent=[])
-    answer = LLMAnswerer(model).answer("How long is the longest wait?", "How long is the longest wait?", hits)
+    answer = LLMAnswerer(model).answer(None, "How long is the longest wait?", "How long is the longest wait?", hits)
     assert len(model.sent) == 1 and model.sent[0][0].content == load_prompt("answer_system")
     assert answer.answer == "The longest wait is 811 days [1]. Pirates rule [3]."
     # [3] is a real passage sent, so the marker stays; the citation shows the reader what it points at.
@@ -120,7 +120,7 @@ def test_answerer_sends_assembled_prompt_and_checks_reply(hits):
 
 def test_stream_yields_tokens_then_the_checked_answer(hits):
     model = ScriptedChat(replies=["Children wait too long [2]. Made up [5]."], sent=[])
-    out = list(LLMAnswerer(model).stream("q", "q", hits))
+    out = list(LLMAnswerer(model).stream(None, "q", "q", hits))
     tokens, final = out[:-1], out[-1]
     assert "".join(tokens).strip() == "Children wait too long [2]. Made up [5]."
     assert final.answer == "Children wait too long [2]. Made up."
@@ -129,5 +129,5 @@ def test_stream_yields_tokens_then_the_checked_answer(hits):
 
 def test_no_passages_means_no_model_call():
     model = ScriptedChat(replies=["should not be used"], sent=[])
-    answer = LLMAnswerer(model).answer("q", "q", [])
+    answer = LLMAnswerer(model).answer(None, "q", "q", [])
     assert answer.abstained and model.sent == []

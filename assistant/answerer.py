@@ -1,0 +1,196 @@
+"""The answerer seam: a question frame and its ranked passages in, a cited Answer out; and the checks every
+answerer shares, made before any answer is composed or any model is called.
+
+The extractive answerer (assistant/extractive.py) and the LLM answerer (assistant/llm.py) both sit behind
+`Answerer`; `decline_reason` is the one place that decides the papers do not answer the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.extractive import sentences, terms, tidy
+from assistant.frame import Catalog, Frame
+from assistant.models import Answer
+from assistant.rerank import SLOT_SHOWS
+from index.search import Hit
+
+ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
+_INSPECTION = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
+_COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Board|Forum|Partnership))\b")
+
+
+class Answerer(Protocol):
+    """Anything that turns a frame and its ranked passages into a cited Answer."""
+
+    def answer(self, frame: Frame, question: str, query: str, hits: list[Hit]) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the papers stop answering: chosen on the tune split by `python -m evals.calibrate`."""
+
+    cosine: float  # the best passage's cosine with the question
+    coverage: float  # the best passage's IDF-weighted share of the question's terms (BM25's own statistics)
+    focus: float  # the share of the question's focus words a passage must hold, while holding the fact asked for
+
+
+def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = ()) -> list[str]:
+    """Years and figures the question names that none of the passages (nor their dates) contain.
+
+    "How long was the autism wait in 2019?" must not be answered from a 2022 letter. A year that bounds a
+    period ("since 2018") is not a specific the answer must hold.
+    """
+    wanted = set(re.findall(r"(?<![\w£])(?:19|20)\d{2}(?!\w)|£\s?[\d,]+|\b\d+(?:\.\d+)?%", question))
+    wanted -= {str(y) for y in bounds}
+    if not wanted:
+        return []
+    seen = " ".join(
+        f"{h.passage.text} {h.passage.part_date or ''} {h.doc.get('date') or ''} {h.passage.part_title or ''}"
+        f" {h.doc.get('title') or ''}"
+        for h in hits
+    )
+    return sorted(w for w in wanted if w not in seen)
+
+
+def focus_share(frame: Frame, hit: Hit) -> float:
+    """The share of the question's focus words that a passage holds (with its heading and paper's title)."""
+    focus = terms(" ".join(frame.focus))
+    if not focus:
+        return 1.0
+    p = hit.passage
+    held = terms(f"{p.text} {p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
+    return len(focus & held) / len(focus)
+
+
+def fills_slot(frame: Frame, hit: Hit) -> bool:
+    """Whether a passage holds the kind of fact asked for (a figure, a date, a name, a grade...)."""
+    shows = SLOT_SHOWS.get(frame.slot)
+    return True if shows is None else bool(shows.search(hit.passage.text))
+
+
+def _unknown_bodies(question: str, catalog: Catalog, hits: list[Hit]) -> list[str]:
+    """Committees or boards the question names that no indexed paper is from and no passage mentions."""
+    seen = " ".join(h.passage.text for h in hits).lower()
+    bodies = " ".join(catalog.bodies).lower()
+    out = []
+    for m in _COMMITTEE.finditer(question):
+        name = re.sub(r"^(The|A|An|Did|Does|What|Which|When|Who|How)\s+", "", m.group(1).strip())
+        core = name.lower()
+        if core and core not in bodies and core not in seen:
+            out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What the check reads off a question's passages, before any threshold is applied."""
+
+    slot: str
+    hard: str | None  # a reason that needs no threshold: a council, date, year, figure or body not in the papers
+    cosine: float  # the best cosine among the top passages
+    coverage: float  # the best IDF-weighted share of the question's terms among them
+    focus: float  # the best share of focus words in a sentence (read with its heading) that holds the fact asked for
+
+
+def measure(
+    frame: Frame, hits: list[Hit], catalog: Catalog, coverage: float, mentioned: Callable[[str], bool] = bool
+) -> Measures:
+    """The check's measures of one question.
+
+    `coverage` comes from Index.coverage over the top passages; `mentioned(phrase)` says whether any paper the
+    caller may read holds the phrase (a committee the question names).
+    """
+    top = hits[:ABSTAIN_DEPTH]
+    cosine = max((h.dense for h in hits if h.dense is not None), default=0.0)
+    answering = [h for h in top if h.passage.kind not in ("heading", "contents")]
+    focus = max((sentence_focus(frame, h) for h in answering), default=0.0)
+    return Measures(frame.slot, _hard_reason(frame, hits, catalog, mentioned), cosine, coverage, focus)
+
+
+def sentence_focus(frame: Frame, hit: Hit) -> float:
+    """The best share of the focus words held by one sentence of the passage that holds the fact asked for,
+    read with the passage's heading and paper title (a sentence under "Caseloads" is about caseloads)."""
+    focus = terms(" ".join(frame.focus))
+    if not focus:
+        return 1.0 if fills_slot(frame, hit) else 0.0
+    p = hit.passage
+    context = terms(f"{p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
+    shows = SLOT_SHOWS.get(frame.slot)
+    best = 0.0
+    for _, raw in sentences(p.text) or [(0, p.text)]:
+        s = tidy(raw)  # a paragraph's own number is not a figure
+        if shows is not None and not shows.search(s):
+            continue
+        best = max(best, len(focus & (terms(s) | context)) / len(focus))
+    return best
+
+
+def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Callable[[str], bool]) -> str | None:
+    if not hits:
+        return "no passage matched the question"
+    if frame.unknown_councils and not frame.councils:
+        return f"no indexed paper is from {', '.join(frame.unknown_councils)}"
+    top = hits[:ABSTAIN_DEPTH]
+    if frame.dates:
+        # A question that names a meeting's or a paper's day is answered from that day's papers (or one citing it).
+        dated = [h for h in top if (h.passage.part_date or h.doc.get("date")) in frame.dates]
+        if not dated and not any(_date_in(d, h.passage.text) for h in top for d in frame.dates):
+            held = any(d in catalog.dates for d in frame.dates)
+            return f"no passage from {'the' if held else 'any'} paper dated {', '.join(frame.dates)} holds this"
+    bounds = tuple(y for y in (frame.since, frame.until) if y)
+    missing = missing_specifics(frame.question, hits, bounds)
+    if missing:
+        return f"no passage mentions {', '.join(missing)}"
+    unknown = [b for b in _unknown_bodies(frame.question, catalog, top) if not mentioned(b)]
+    if unknown:
+        return f"no indexed paper is from or mentions {', '.join(unknown)}"
+    missed = _inspection_not_held(frame, catalog)
+    if missed:
+        return missed
+    return None
+
+
+def _inspection_not_held(frame: Frame, catalog: Catalog) -> str | None:
+    """A named council's inspection in a named year, when the papers hold that council's inspections but not
+    that year's ("Camden's 2018 inspection" with only the 2025 report indexed)."""
+    if not (frame.councils and frame.years and _INSPECTION.search(frame.question)):
+        return None
+    asked = set(frame.years) - {frame.since, frame.until}
+    for council in frame.councils:
+        held = catalog.inspections.get(council)
+        if held and asked and not asked & held:
+            return f"no indexed inspection of {council} in {', '.join(map(str, sorted(asked)))}"
+    return None
+
+
+def verdict(m: Measures, thresholds: Thresholds) -> str | None:
+    """Why the papers do not answer, from the measures and the thresholds; None when they may."""
+    if m.hard:
+        return m.hard
+    if m.cosine < thresholds.cosine or m.coverage < thresholds.coverage:
+        return "the closest passages are about something else"
+    if m.focus < thresholds.focus or m.focus == 0.0:
+        return f"no passage holds the {m.slot if m.slot != 'general' else 'answer'} asked for"
+    return None
+
+
+def decline_reason(
+    frame: Frame,
+    hits: list[Hit],
+    catalog: Catalog,
+    thresholds: Thresholds,
+    coverage: float,
+    mentioned: Callable[[str], bool] = bool,
+) -> str | None:
+    """Why the papers do not answer the question, or None when they may (see `measure`)."""
+    return verdict(measure(frame, hits, catalog, coverage, mentioned), thresholds)
+
+
+def _date_in(iso: str, text: str) -> bool:
+    from ingest.dates import find_dates
+
+    return any(d == iso for _, d in find_dates(text))

@@ -1,0 +1,209 @@
+"""The question frame: what a question asks for, about what, and which council, meeting, body or time it names.
+
+Computed once per question from its words and from what the index holds (the catalog), so that retrieval can
+keep to the council named, the reranker can prefer the meeting and the kind of fact asked for, and the answerer
+can decline when a named year, meeting, body or council is nowhere in the papers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.intent import wanted_kinds
+from index.lexical import STOPWORDS
+from ingest.councils import councils_in_question, gazetteer
+from ingest.dates import DATE, find_dates
+
+SLOTS = ("figure", "date", "person", "judgement", "list", "yesno", "reason", "status", "trend", "general")
+
+# The first slot whose cue the question holds wins: order from the most to the least specific.
+_SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("trend", re.compile(r"\b(over the (years|period|last \w+ years)|trend|trajectory|changed? (since|between|over)|"
+                         r"how (has|have) .{0,60}(changed|moved|improved|developed)|from \d{4} to \d{4}|"
+                         r"between (19|20)\d{2} and (19|20)\d{2})\b", re.I)),
+    ("person", re.compile(r"^\s*(who|whom|whose)\b|\b(who (was|were|is|are|chaired|led|attended|sent|declared|"
+                          r"proposed|seconded|signed)|which (officer|councillor|member|members|inspector|person|"
+                          r"people)|lead inspector|name of the|attended|attendance|apologies|"
+                          r"chair(man|woman|ed)?\b|signator|present at)", re.I)),
+    ("judgement", re.compile(r"\b(judge?ments?|judged|overall effectiveness|how (did|does|do) (ofsted|inspectors|cqc) "
+                             r"(rate|judge|grade|assess))\b|\b(grade[ds]?|rated|rating)\b(?=.*\b(ofsted|cqc|inspect))",
+                             re.I)),
+    ("date", re.compile(r"^\s*when\b|\b(what|which) (date|day|year|month)\b|\bby when\b|\bdeadline\b|"
+                        r"\bhow long ago\b|\bwhen (did|was|were|is|will)\b", re.I)),
+    ("figure", re.compile(r"\bhow (many|much|long|often)\b|\b(what|which) (number|percentage|proportion|share|rate|"
+                          r"amount|sum|cost|budget|total|figure|level|value)\b|\bfigures?\b|\bper ?cent\b|%", re.I)),
+    ("list", re.compile(r"\b(list|what (are|were) the \w+( \w+)? (recommendations|actions|areas|strengths|weaknesses|"
+                        r"priorities|findings|items|requirements|concerns)|which (recommendations|actions|areas|items|"
+                        r"strengths|priorities|findings)|what (recommendations|actions|areas for|strengths|"
+                        r"weaknesses|priorities|improvements|items)|(recommendations|actions|areas for improvement|"
+                        r"areas for development|strengths|weaknesses) (did|were|was|are|does|do|has|have)\b)", re.I)),
+    ("status", re.compile(r"\b(progress|status|what (has|had) happened|what became|implemented|completed|"
+                          r"on track|behind|late|overdue|RAG)\b", re.I)),
+    ("reason", re.compile(r"^\s*why\b|\b(reason|because|what caused|cause of|explain)\b", re.I)),
+    ("yesno", re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I)),
+)
+_TEMPORAL = (
+    ("latest", re.compile(r"\b(latest|most recent|current(ly)?|now|last|newest|this year)\b", re.I)),
+    ("earliest", re.compile(r"\b(first|earliest|original(ly)?|previous|before)\b", re.I)),
+    ("trend", re.compile(r"\b(over the years|trend|trajectory|since|between (19|20)\d{2} and)\b", re.I)),
+)
+_YEAR = re.compile(r"(?<![\w£.])((?:19|20)\d{2})(?:[-/](\d{2}))?(?![\w%])")
+_SINCE = re.compile(r"\b(since|from|after)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", re.I)
+_UNTIL = re.compile(r"\b(before|until|by|up to)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", re.I)
+_FIGURE = re.compile(r"£\s?[\d,]+(?:\.\d+)?(?:m|bn|k)?|\b\d+(?:\.\d+)?%|\b\d{1,3}(?:,\d{3})+\b")
+_INSPECTIONS = (
+    ("monitoring visit", re.compile(r"\bmonitoring visits?\b", re.I)),
+    ("focused visit", re.compile(r"\bfocused visits?\b", re.I)),
+    ("area SEND inspection", re.compile(r"\b(area |joint |local area )?SEND inspections?\b|\bSEND (area )?"
+                                        r"inspection", re.I)),
+    ("ILACS", re.compile(r"\b(ILACS|inspection of (local authority )?children'?s services|children'?s services "
+                         r"inspection|single inspection)\b", re.I)),
+)
+_DOC_TYPES = (
+    ("minutes", re.compile(r"\bminutes\b", re.I)),
+    ("agenda", re.compile(r"\bagenda\b", re.I)),
+    ("inspection report", re.compile(r"\b(inspection|inspectors?|ofsted|cqc)\b", re.I)),
+    ("inquiry report", re.compile(r"\binquiry\b", re.I)),
+    ("decision", re.compile(r"\b(decision|proposed record)\b", re.I)),
+)
+# The papers' own word for a question's: minutes say "Chairman" and "Present", reports "Lead inspector".
+_PAPERS_WORDS = {
+    "led": ("lead",),
+    "chaired": ("chairman",),
+    "chair": ("chairman",),
+    "chairs": ("chairman",),
+    "attended": ("present",),
+    "attendance": ("present",),
+    "absent": ("apologies",),
+    "apology": ("apologies",),
+    "declared": ("declaration",),
+    "seconded": ("seconded", "proposed"),
+    "proposed": ("proposed", "seconded"),
+    "grade": ("judgement",),
+    "rated": ("judgement",),
+    "verdict": ("judgement", "overall"),
+    "visited": ("inspection", "dates"),
+    "visit": ("inspection", "dates"),
+    "fieldwork": ("inspection", "dates"),
+}
+# Words that say what kind of answer is wanted or where to look, not what it is about.
+_FRAME_WORDS = frozenset(
+    """what which who whom whose when where why how many much long often did does do is are was were has have had
+    say said tell told mention mentioned give given find found list name named according paper papers report reports
+    council councils committee meeting inspection inspectors ofsted cqc year years date dates day month
+    latest current recent previous last first""".split()
+)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the index holds that a question may name: councils, bodies, and the dates of papers and parts."""
+
+    councils: frozenset[str] = frozenset()
+    bodies: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()  # ISO dates of documents and of pack parts (meetings, letters)
+    inspections: dict[str, frozenset[int]] = field(default_factory=dict)  # council -> years it was inspected
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A question's slot, focus and the references it makes, resolved against the catalog."""
+
+    question: str
+    slot: str
+    focus: tuple[str, ...]  # the words the answer must be about ("turnover", "rate"), lower case
+    councils: tuple[str, ...] = ()  # named and indexed (canonical names)
+    unknown_councils: tuple[str, ...] = ()  # named but holding no paper in the index
+    dates: tuple[str, ...] = ()  # full dates named (ISO)
+    years: tuple[int, ...] = ()
+    since: int | None = None
+    until: int | None = None
+    bodies: tuple[str, ...] = ()  # indexed bodies the question names
+    doc_types: tuple[str, ...] = ()
+    inspection: str | None = None  # the kind of inspection named
+    temporal: str | None = None  # latest | earliest | trend
+    figures: tuple[str, ...] = ()  # amounts and percentages named
+    kinds: frozenset[str] = field(default_factory=frozenset)  # passage kinds the words point to
+    expand: tuple[str, ...] = ()  # the papers' words for the question's, added to the lexical search
+
+    @property
+    def references(self) -> bool:
+        """Whether the question names anything specific to resolve (a date, year, body or council)."""
+        return bool(self.dates or self.years or self.bodies or self.councils or self.unknown_councils)
+
+
+@lru_cache(maxsize=1)
+def _all_councils() -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(c for hits in g.full.values() for c in hits)
+
+
+def slot_of(question: str) -> str:
+    """The kind of fact the question asks for (one of SLOTS)."""
+    return next((slot for slot, cue in _SLOT_CUES if cue.search(question)), "general")
+
+
+def _bodies(question: str, known: frozenset[str]) -> tuple[str, ...]:
+    """Indexed bodies the question names: all the body's distinctive words appear in the question."""
+    q = question.lower()
+    out = []
+    for body in sorted(known):
+        words = [w for w in re.findall(r"[a-z]+", body.lower()) if w not in ("and", "the", "of", "s")]
+        if words and all(re.search(rf"\b{w}", q) for w in words):
+            out.append(body)
+    # "the County Council" names the body "County Council", not every body with "Council" in it.
+    return tuple(b for b in out if not any(b != o and b.lower() in o.lower() for o in out))
+
+
+def _focus(question: str, drop: set[str]) -> tuple[str, ...]:
+    """The question's content words, without those that only say where to look or what kind of answer."""
+    out: list[str] = []
+    for w in re.findall(r"[A-Za-z][A-Za-z'’-]+|\d+(?:\.\d+)?%?", question):
+        low = re.sub(r"['’]s$", "", w.lower())
+        if low in STOPWORDS or low in _FRAME_WORDS or low in drop or len(low) < 3 and not low.isdigit():
+            continue
+        if _YEAR.fullmatch(low):
+            continue
+        if low not in out:
+            out.append(low)
+    return tuple(out)
+
+
+def frame(question: str, catalog: Catalog) -> Frame:
+    """The frame of one question against what the index holds."""
+    named = councils_in_question(question, set(_all_councils()))
+    councils = tuple(c for c in named if c in catalog.councils)
+    unknown = tuple(c for c in named if c not in catalog.councils)
+    dates = tuple(d for _, d in find_dates(question))
+    years = tuple(sorted({int(m.group(1)) for m in _YEAR.finditer(question)}))
+    since = next((int(m.group(2)) for m in _SINCE.finditer(question)), None)
+    until = next((int(m.group(2)) for m in _UNTIL.finditer(question)), None)
+    bodies = _bodies(question, catalog.bodies)
+    inspection = next((name for name, cue in _INSPECTIONS if cue.search(question)), None)
+    temporal = next((name for name, cue in _TEMPORAL if cue.search(question)), None)
+    doc_types = tuple(name for name, cue in _DOC_TYPES if cue.search(question))
+    drop = {w.lower() for name in (*named, *bodies) for w in re.findall(r"[A-Za-z]+", name)}
+    drop |= {w.lower() for m in DATE.finditer(question) for w in m.group(0).split()}
+    drop |= {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "local", "authority", "borough", "county", "city", "metropolitan", "district"}
+    return Frame(
+        question=question,
+        slot=slot_of(question),
+        focus=_focus(question, drop),
+        councils=councils,
+        unknown_councils=unknown,
+        dates=dates,
+        years=years,
+        since=since,
+        until=until,
+        bodies=bodies,
+        doc_types=doc_types,
+        inspection=inspection,
+        temporal=temporal,
+        figures=tuple(m.group(0) for m in _FIGURE.finditer(question)),
+        kinds=frozenset(wanted_kinds(question)),
+        expand=tuple(dict.fromkeys(w for word in re.findall(r"[a-z]+", question.lower())
+                                   for w in _PAPERS_WORDS.get(word, ()))),
+    )

@@ -1,0 +1,115 @@
+"""Passages the council's record points at for a question: who attended, what Ofsted judged, what was recommended.
+
+When the question frame asks for something the record holds (a meeting's attendance, an inspection's judgement,
+lead inspector or dates, a paper's recommendations or actions), the facts that match the named council, meeting
+date, body and year are found, and the passages they cite lead the ranked list the answerer reads. The answer
+then quotes those passages as it would any other; when the record has nothing the ranking is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.frame import Frame
+from index.search import Hit
+from ingest.store import Store
+
+MAX_PASSAGES = 6  # of the record's, put first
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# (entity, fields, cue): a question whose words match the cue wants those fields of that entity.
+
+_WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("meeting", ("apology",), _cue(r"\bapolog|\babsent\b|\bsent apologies\b")),
+    ("meeting", ("substitute",), _cue(r"\bsubstitut|\bstood in\b|\binstead of\b")),
+    ("meeting", ("declaration",), _cue(r"\bdeclar|\binterests?\b")),
+    ("meeting", ("chair", "vice_chair", "present"), _cue(r"\bchair(ed|man|woman|ing)?\b|\bvice.chair")),
+    ("meeting", ("present", "chair", "vice_chair"), _cue(r"\battend|\bpresent\b|\bwho (was|were) at\b")),
+    ("meeting", ("officer",), _cue(r"\bofficers?\b.*\b(attend|present)|\bin attendance\b")),
+    ("meeting", ("vote",), _cue(r"\bvot(e|ed|ing)\b|\bagainst\b|\babstain")),
+    ("meeting", ("resolution",), _cue(r"\bresolv|\bdecided\b|\bagreed\b")),
+    ("inspection", ("lead_inspector", "inspector"), _cue(r"\blead inspector\b|\bled\b|\binspectors? (was|were)\b")),
+    ("inspection", ("overall", "judgement"), _cue(r"\bjudge?ment|\bgrade|\brat(ed?|ing)\b|\boverall|\bverdict")),
+    ("inspection", ("overall",), _cue(r"\boutcome")),
+    ("inspection", ("start", "end"), _cue(r"\bwhen\b.*\b(inspect|visit)|\binspection dates?\b|\bfieldwork\b")),
+    ("inspection", ("improvement", "priority_action"), _cue(r"\bimprove|\bweakness|\bpriority action")),
+    ("inspection", ("strength",), _cue(r"\bstrengths?\b|\beffective\b|\bgoing well\b")),
+    ("recommendation", ("text",), _cue(r"\brecommend")),
+    ("recommendation", ("status",), _cue(r"\brecommend.*\b(accepted|implemented|status|happened|became)")),
+    ("action", ("action", "owner", "due", "status"), _cue(r"\bactions?\b|\baction plan\b|\bwho is responsible\b")),
+)
+_INSPECTION_WORDS = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
+_MEETING_WORDS = re.compile(r"\b(meeting|minutes|committee|cabinet|council|panel|board)\b", re.I)
+
+
+def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
+    """What of the record the question asks for: (entity, fields), most specific first."""
+    q = frame.question
+    out = []
+    for entity, fields, cue in _WANTS:
+        if not cue.search(q):
+            continue
+        if entity == "inspection" and not (_INSPECTION_WORDS.search(q) or frame.inspection):
+            continue
+        if entity == "meeting" and not (_MEETING_WORDS.search(q) or frame.dates or frame.bodies):
+            continue
+        out.append((entity, fields))
+    return out
+
+
+def _year(value: str | None) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+def _matches(frame: Frame, row: dict, by_doc: dict[str, list[dict]]) -> bool:
+    """Whether a fact is about the meeting, body, council and time the question names."""
+    if frame.councils and row["council"] not in frame.councils:
+        return False
+    if frame.bodies and row["body"] not in frame.bodies:
+        return False
+    date = row["part_date"] or row["date"]
+    if frame.dates and date not in frame.dates:
+        meeting_dates = {r["value"] for r in by_doc.get(row["doc_id"], []) if r["field"] == "date"}
+        if not meeting_dates & set(frame.dates):
+            return False
+    years = set(frame.years) - {frame.since, frame.until}
+    if years and not frame.dates:
+        held = {_year(date)} | {
+            _year(r["value"]) for r in by_doc.get(row["doc_id"], []) if r["field"] in ("start", "end", "published")
+        }
+        if not held & years:
+            return False
+    return True
+
+
+def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(passage id, field) of the facts that answer the question, best first; empty when the record has none."""
+    asks = wanted(frame)
+    if not asks or not (frame.councils or frame.dates or frame.bodies):
+        return []  # without a council, meeting or body named, the record cannot tell which one is meant
+    out: list[tuple[int, str]] = []
+    for entity, fields in asks:
+        rows = store.facts(access, entity=entity, council=frame.councils[0] if len(frame.councils) == 1 else None)
+        by_doc: dict[str, list[dict]] = {}
+        for r in rows:
+            by_doc.setdefault(r["doc_id"], []).append(r)
+        chosen = [r for r in rows if r["field"] in fields and _matches(frame, r, by_doc)]
+        if frame.temporal == "latest" and chosen:
+            newest = max((r["part_date"] or r["date"] or "") for r in chosen)
+            chosen = [r for r in chosen if (r["part_date"] or r["date"] or "") == newest]
+        chosen.sort(key=lambda r: (fields.index(r["field"]), r["part_date"] or r["date"] or "", r["id"]))
+        for r in chosen:
+            if all(pid != r["passage_id"] for pid, _ in out):
+                out.append((r["passage_id"], r["field"]))
+        if out:
+            break  # the most specific ask the record answers
+    return out[:MAX_PASSAGES]
+
+
+def lead_with_record(hits: list[Hit], found: list[Hit]) -> list[Hit]:
+    """The record's passages first, then the ranked hits without them."""
+    ids = {h.id for h in found}
+    return [*found, *(h for h in hits if h.id not in ids)]

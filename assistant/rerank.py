@@ -1,0 +1,173 @@
+"""Reranking the hybrid search's candidates with what the question frame knows.
+
+A few plain features per candidate (its fused score, BM25 and cosine, how much of the question's focus it holds,
+whether it is from the meeting, year, body or kind of paper named, whether it holds the kind of fact asked for,
+whether it is navigation) weighed by a linear model learned on the tune split by pairwise logistic regression
+(`python -m evals.train_rerank`); the weights live in rerank.json beside this file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.extractive import terms
+from assistant.frame import Frame
+from index.search import Hit
+
+WEIGHTS = Path(__file__).with_name("rerank.json")
+FEATURES = (
+    "fused",
+    "lexical",
+    "dense",
+    "rank",
+    "focus_text",
+    "focus_context",
+    "date_match",
+    "year_match",
+    "body_match",
+    "type_match",
+    "inspection_match",
+    "slot_fill",
+    "slot_near_focus",
+    "kind_match",
+    "navigation",
+    "short",
+    "lead_in",
+    "recency",
+)
+
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+SLOT_SHOWS: dict[str, re.Pattern[str]] = {
+    # A count, an amount or a share: a number that is not a year, or a number word (years and dates are not).
+    "figure": re.compile(
+        r"\d[\d,.]*\s*(%|per ?cent|days?|weeks?|months?|years?|hours?|children|young people|cases|families|staff|"
+        r"social workers|schools|places|pupils|members|FE)\b|£\s*\d|\b(?!(?:19|20)\d{2}\b)\d[\d,.]*\d\b|"
+        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+        r"thousand|half|third|quarter|majority|minority|most|few)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+(19|20)\d{{2}}\b|\b(19|20)\d{{2}}\b", re.I
+    ),
+    # A person or a body by name: a title and a name, a role, or two capitalised words not opening the sentence.
+    "person": re.compile(
+        r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Sir|Dame|Professor)\.? [A-Z]|\b(Lead|lead) inspector:? [A-Z]|"
+        r"(?<=[a-z,;:(] )(?!(?:His|Her|The|This|That|Ofsted|Children|Council|County|Local|National|Care|Cabinet)\b)"
+        r"[A-Z][a-z]+(?: (?:for|of|and|the))? [A-Z][a-z]+|[A-Z][a-z]+ [A-Z][a-z]+(?:-[A-Z][a-z]+)?,"
+    ),
+    "judgement": re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I),
+    "status": re.compile(
+        r"\b(complete[d]?|on track|delayed|ongoing|in progress|achieved|implemented|not (yet )?started|"
+        r"RAG|green|amber|red|accepted|agreed|rejected)\b",
+        re.I,
+    ),
+}
+SLOT_SHOWS["trend"] = SLOT_SHOWS["date"]
+_LIST_KINDS = ("recommendation", "action", "area_for_development", "strength")
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-•◼▪●✓*]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\)|Recommendation \d|Action \d)", re.I
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Feature weights (in FEATURES order) and the means and scales the features were standardised with."""
+
+    weights: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = WEIGHTS) -> Model:
+    """The learned model; features it does not name weigh nothing (a model learned on fewer features)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    columns = zip(data["features"], data["weights"], data["mean"], data["scale"], strict=True)
+    by_name = {name: (w, m, s) for name, w, m, s in columns}
+    w, m, s = (np.array([by_name.get(f, (0.0, 0.0, 1.0))[k] for f in FEATURES]) for k in range(3))
+    return Model(w, m, np.where(s > 0, s, 1.0))
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
+    """One row of FEATURES per candidate, in the order given."""
+    focus = terms(" ".join(frame.focus))
+    lexical_top = max((h.lexical or 0.0 for h in hits), default=0.0) or 1.0
+    recency = _recency(frame, hits)
+    shows = SLOT_SHOWS.get(frame.slot)
+    rows = []
+    for rank, h in enumerate(hits):
+        p, d = h.passage, h.doc
+        text = p.text
+        words = terms(text)
+        context = terms(f"{p.section} {p.part_title or ''} {d.get('title') or ''} {p.label} {p.lead or ''}")
+        date = p.part_date or d.get("date")
+        year = _year(date)
+        titles = f"{d.get('title') or ''} {p.part_title or ''}".lower()
+        focus_text = len(focus & words) / len(focus) if focus else 0.0
+        focus_context = len(focus & (words | context)) / len(focus) if focus else 0.0
+        filled = bool(shows and shows.search(text))
+        if frame.slot == "list":
+            filled = bool(_LIST_ITEM.match(text) or text.rstrip().endswith(":") or p.kind in _LIST_KINDS)
+        near = filled and focus_text > 0 and any(
+            shows.search(s) and terms(s) & focus for s in re.split(r"(?<=[.!?;])\s+|\n+", text) if s
+        ) if shows else filled
+        years_named = set(frame.years) | ({frame.since} if frame.since else set())
+        rows.append(
+            [
+                h.score,
+                (h.lexical or 0.0) / lexical_top,
+                h.dense or 0.0,
+                1.0 / (1 + rank),
+                focus_text,
+                focus_context,
+                float(bool(frame.dates) and date in frame.dates),
+                float(bool(years_named) and (year in years_named or any(str(y) in text for y in years_named))),
+                float(bool(frame.bodies) and d.get("body") in frame.bodies),
+                float(bool(frame.doc_types) and d.get("doc_type") in frame.doc_types),
+                float(bool(frame.inspection) and frame.inspection.lower().split()[0] in titles),
+                float(filled),
+                float(bool(near)),
+                float(bool(frame.kinds) and p.kind in frame.kinds),
+                float(p.kind in ("heading", "contents")),
+                float(len(text) < 60),
+                float(text.rstrip().endswith(":")),
+                recency[rank],
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
+
+
+def _recency(frame: Frame, hits: list[Hit]) -> list[float]:
+    """For "latest"/"current" questions 1 for the newest paper among the candidates, down to 0 for the oldest;
+    for "first"/"previous" the other way; else 0."""
+    if frame.temporal not in ("latest", "earliest"):
+        return [0.0] * len(hits)
+    dates = [h.passage.part_date or h.doc.get("date") or "" for h in hits]
+    known = sorted({d for d in dates if d})
+    if len(known) < 2:
+        return [0.0] * len(hits)
+    place = {d: i / (len(known) - 1) for i, d in enumerate(known)}
+    return [(place[d] if frame.temporal == "latest" else 1 - place[d]) if d else 0.0 for d in dates]
+
+
+def rerank(frame: Frame, hits: list[Hit], model: Model | None = None) -> list[Hit]:
+    """The candidates best first by the learned model (ties keep the search's order)."""
+    if len(hits) < 2:
+        return list(hits)
+    model = model or load()
+    scores = model.scores(features(frame, hits))
+    order = sorted(range(len(hits)), key=lambda i: (-scores[i], i))
+    return [hits[i] for i in order]

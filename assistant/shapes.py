@@ -1,0 +1,142 @@
+"""Answer shapes for list and trend questions, and the one place an answer's lines become a cited Answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.extractive import NAVIGATION, Line, sentences, terms, tidy, whole
+from assistant.models import RELATED, Answer, AnswerSentence, Citation
+from assistant.rerank import SLOT_SHOWS
+from index.search import Hit
+
+MAX_ITEMS = 8
+ITEM_CHARS = 320  # an item longer than this is given by its first sentences
+_ITEM_LINE = re.compile(r"^\s*(?:[-•◼▪●✓*]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S", re.M)
+_ITEM_KINDS = ("recommendation", "action", "area_for_development", "strength", "finding")
+_BULLETED = re.compile(r"^\s*(?:[-•◼▪●✓*■]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S")
+
+
+def compose(question: str, query: str, hits: list[Hit], lines: list[Line]) -> Answer:
+    """The answer's lines, each followed by the marker of the passage it was copied from."""
+    numbers: dict[int, int] = {}
+    parts, said = [], []
+    for line in lines:
+        n = numbers.setdefault(line.hit_rank, len(numbers) + 1)
+        text = line.text if line.text.endswith((".", "!", "?", ":", ";")) else line.text + "."
+        parts.append(f"{text} [{n}]")
+        said.append(AnswerSentence(text=text, citations=[n]))
+    citations = [Citation.from_hit(n, hits[rank]) for rank, n in numbers.items()]
+    related = [Citation.from_hit(0, h) for i, h in enumerate(hits) if i not in numbers][:RELATED]
+    return Answer(
+        question=question,
+        query=query,
+        answer=" ".join(parts),
+        abstained=False,
+        citations=citations,
+        related=related,
+        sentences=said,
+        passages=[Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)],
+    )
+
+
+def _own_label(label: str) -> bool:
+    """A label that is the paper's own numbering, worth saying ("Recommendation 3", "45(e)")."""
+    return not label.startswith(("¶", "§", "Table")) and "bullet" not in label
+
+
+def _item_text(text: str) -> str:
+    body = tidy(text)
+    if len(body) <= ITEM_CHARS:
+        return body
+    out = ""
+    for _, s in sentences(text):
+        if out and len(out) + len(s) > ITEM_CHARS:
+            break
+        out = f"{out} {tidy(s)}".strip()
+    return out or body[:ITEM_CHARS]
+
+
+def _is_item(h: Hit) -> bool:
+    """A passage that is one item of a list: a lead-in, a sub-label, a bullet or number, or an item's kind."""
+    p = h.passage
+    numbered = "(" in p.label or "bullet" in p.label or p.label.startswith(("Recommendation", "Action", "Key finding"))
+    return bool(p.lead) or numbered or p.kind in _ITEM_KINDS or bool(_BULLETED.match(p.text))
+
+
+def list_lines(
+    frame, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None, focus: set[str]
+) -> list[Line]:
+    """A list question's items with their labels, from the best-ranked list among the passages."""
+    usable = [(r, h) for r, h in enumerate(hits[:5]) if h.passage.kind not in NAVIGATION]
+    for rank, anchor in usable:
+        text = anchor.passage.text
+        items = [m.start() for m in _ITEM_LINE.finditer(text)]
+        if len(items) >= 2:  # a lead-in with its short list, kept as one passage
+            lines = [Line(tidy(s), rank) for _, s in sentences(text) if whole(tidy(s))]
+            return lines[: MAX_ITEMS + 1]
+        if not (_is_item(anchor) or text.rstrip().endswith(":")):
+            continue
+        siblings = _siblings(anchor, hits, neighbours)
+        if len(siblings) < 2:
+            continue
+        lines = []
+        for h in siblings[:MAX_ITEMS]:
+            if h not in hits:
+                hits.append(h)
+            label = h.passage.label
+            body = _item_text(h.passage.text)
+            if not whole(body) and not _own_label(label):
+                continue
+            lines.append(Line(f"{label}: {body}" if _own_label(label) else body, hits.index(h)))
+        if len(lines) >= 2:
+            return lines
+    return []
+
+
+def _siblings(anchor: Hit, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None) -> list[Hit]:
+    """The items of the anchor's list (itself included), in the paper's order."""
+    p = anchor.passage
+    pool = {h.passage.passage_id: h for h in hits}
+    for h in neighbours(anchor) if neighbours else []:
+        pool.setdefault(h.passage.passage_id, h)
+
+    def same_list(h: Hit) -> bool:
+        q = h.passage
+        if q.doc_id != p.doc_id or q.kind in NAVIGATION:
+            return False
+        if p.text.rstrip().endswith(":"):  # a lead-in: what follows it under the same heading
+            return q.ordinal > p.ordinal and q.section == p.section and q.ordinal - p.ordinal <= MAX_ITEMS
+        if p.lead:
+            return q.lead == p.lead
+        if _BULLETED.match(p.text):  # bullets under one heading
+            return q.section == p.section and bool(_BULLETED.match(q.text))
+        return q.section == p.section and (q.kind == p.kind or _prefix(q.label) == _prefix(p.label))
+
+    found = sorted((h for h in pool.values() if same_list(h)), key=lambda h: h.passage.ordinal)
+    return found
+
+
+def _prefix(label: str) -> str:
+    return re.sub(r"[\d.]+|\([^)]*\)$", "", label)
+
+
+def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
+    """Dated values in date order: the best sentence of each paper or meeting that holds the fact asked for."""
+    shows = SLOT_SHOWS.get("judgement") if "judge" in " ".join(frame.focus) else SLOT_SHOWS.get("date")
+    best: dict[str, tuple[float, int, str]] = {}
+    for rank, h in enumerate(hits):
+        if h.passage.kind in NAVIGATION:
+            continue
+        date = h.passage.part_date or h.doc.get("date")
+        if not date:
+            continue
+        for _, s in sentences(h.passage.text):
+            text = tidy(s)
+            words = terms(text)
+            score = len(focus & words) + (1 if shows and shows.search(text) else 0) + 0.5 / (1 + rank)
+            if whole(text) and focus & words and score > best.get(date, (-1.0, 0, ""))[0]:
+                best[date] = (score, rank, text)
+    if len(best) < 2:
+        return []
+    return [Line(f"{date}: {text}", rank) for date, (_, rank, text) in sorted(best.items())[:6]]

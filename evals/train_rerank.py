@@ -1,0 +1,116 @@
+"""Learn the reranker's weights on the tune split: pairwise logistic regression over the hybrid search's candidates.
+
+Run: `python -m evals.train_rerank` with $COUNCIL_HOME holding the seeds and the corpus PDFs. For each answerable
+tune question the assistant's own retrieval gives its candidates; a candidate is relevant when it holds one of
+the question's evidence quotes. Every (relevant, other) pair of one question is a training example for
+w . (x_relevant - x_other) > 0, with an L2 penalty on standardised features. The report split is never read.
+Writes assistant/rerank.json: the weights, the standardisation, and what they were learned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from assistant.rerank import FEATURES, WEIGHTS, features
+from evals.dataset import load_dataset
+from evals.match import supported_quotes
+
+DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
+L2 = 1.0  # on standardised features: few features, few questions, so keep the weights small
+
+
+def collect(assistant, questions) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(features, relevance) of each answerable question's candidates, as the assistant retrieves them."""
+    out = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        frame, hits = assistant.candidates(q.question, None, ("public", "restricted"))
+        if not hits:
+            continue
+        x = features(frame, hits)
+        y = np.array([bool(supported_quotes(h.doc["source"], h.passage.text, q.evidence)) for h in hits])
+        out.append((x, y))
+    return out
+
+
+def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = L2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weights, mean and scale from pairwise differences, by Newton's method on the regularised logistic loss.
+
+    Each question weighs the same however many pairs it has: its pairs share a weight of one.
+    """
+    allx = np.vstack([x for x, _ in data])
+    mean, scale = allx.mean(axis=0), allx.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    pairs, sample = [], []
+    for x, y in data:
+        z = (x - mean) / scale
+        pos, neg = z[y], z[~y]
+        if len(pos) and len(neg):
+            d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, z.shape[1])
+            pairs.append(d)
+            sample.append(np.full(len(d), 1.0 / len(d)))
+    d, s = np.vstack(pairs), np.concatenate(sample)
+    w = np.zeros(d.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(d @ w))  # the chance each pair is ordered wrongly
+        grad = -(d * (s * p)[:, None]).sum(axis=0) + l2 * w
+        hess = (d * (s * p * (1 - p))[:, None]).T @ d + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w, mean, scale
+
+
+def recall_at(data: list[tuple[np.ndarray, np.ndarray]], order_scores, k: int = 5) -> float:
+    """Share of questions with a relevant candidate in the top k when ranked by order_scores(x)."""
+    hit = 0
+    for x, y in data:
+        s = order_scores(x)
+        top = sorted(range(len(y)), key=lambda i: (-s[i], i))[:k]
+        hit += bool(y[top].any())
+    return hit / len(data) if data else 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", type=Path, default=DEV)
+    ap.add_argument("--out", type=Path, default=WEIGHTS)
+    args = ap.parse_args()
+    from assistant.engine import Assistant
+    from assistant.settings import Settings
+
+    questions = load_dataset(args.dataset, "tune")
+    assistant = Assistant(Settings(), rerank=False)
+    data = collect(assistant, questions)
+    w, mean, scale = fit(data)
+    before = recall_at(data, lambda x: -np.arange(len(x)))
+    after = recall_at(data, lambda x: ((x - mean) / scale) @ w)
+    result = {
+        "features": list(FEATURES),
+        "weights": [round(float(v), 6) for v in w],
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "trained_on": {
+            "dataset": args.dataset.name,
+            "split": "tune",
+            "questions": len(data),
+            "candidates": int(sum(len(y) for _, y in data)),
+            "relevant": int(sum(int(y.sum()) for _, y in data)),
+            "l2": L2,
+        },
+        "tune_hit@5": {"search order": round(before, 3), "reranked": round(after, 3)},
+    }
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("trained_on", "tune_hit@5")}, indent=2))
+    for name, value in sorted(zip(FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
+        print(f"{name:>18} {value:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

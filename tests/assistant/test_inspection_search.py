@@ -1,0 +1,63 @@
+"""Ofsted reports of 14 councils in one index with every other paper: asked for a report's overall judgement, lead
+inspector or fieldwork dates, the assistant's retrieval (question frame, council filter, reranker) puts the
+passage holding it in its top five. The facts come from gold.csv, an independent scrape of Ofsted's reports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import Assistant, access_for
+from assistant.settings import Settings
+from index.search import Timings
+from ingest.dates import find_dates
+
+GOLD = Path(__file__).resolve().parents[2] / "corpus" / "ofsted-ilacs" / "gold.csv"
+ROWS = [r for r in csv.DictReader(GOLD.open(encoding="utf-8")) if r["inspection_framework"]]
+
+
+def _iso(day: str) -> str:
+    d, m, y = day.split("/")
+    return f"{y}-{m}-{d}"
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index, tmp_path_factory) -> Assistant:
+    return Assistant(Settings(home=tmp_path_factory.mktemp("unused")), index=corpus_index)
+
+
+def _top(assistant: Assistant, question: str) -> list[str]:
+    _, hits = assistant.retrieve(question, 5, None, access_for("public"), Timings(), question=question)
+    return [h.passage.text for h in hits]
+
+
+def _council(row: dict) -> str:
+    return row["local_authority"].title().replace(" And ", " and ")
+
+
+def _year(row: dict) -> str:
+    return row["inspection_start_date"][-4:]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_overall_judgement_is_in_the_top_five(assistant, row):
+    question = f"What overall effectiveness judgement did {_council(row)}'s children's services get in {_year(row)}?"
+    grade = row["overall_effectiveness_grade"].lower()
+    assert any("overall effectiveness" in t.lower() and grade in t.lower() for t in _top(assistant, question))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_lead_inspector_is_in_the_top_five(assistant, row):
+    question = f"Who was the lead inspector for the {_year(row)} inspection of {_council(row)} children's services?"
+    name = row["inspector_name"].split()[-1]  # the surname: "Christine Kennet" is "Christine Kennett" in one report
+    assert any("lead inspector" in t.lower() and name[:5] in t for t in _top(assistant, question))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_fieldwork_dates_are_in_the_top_five(assistant, row):
+    question = f"When did inspectors visit {_council(row)} for the {_year(row)} inspection of children's services?"
+    end = _iso(row["inspection_end_date"])
+    top = _top(assistant, question)
+    assert any("inspection date" in t.lower() and end in {d for _, d in find_dates(t)} for t in top)
