@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.models import Passage
+from ingest.record.inspection_tables import judgement_rows
 from ingest.record.inspection_terms import GRADE, Found, Span, Stated, flat, inspectorates_in, spans
 
 _NOUN = re.compile(r"\b(?:re-?inspection|inspection|inspected|monitoring visit|focused visit|Ofsted\s+report)\b",
@@ -42,7 +43,7 @@ _OVERALL = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"(?P<g>{GRADE})",
     rf"\bfound\s+(?:the\s+(?:service|services|council)\s+|it\s+|them\s+)?to\s+be\s+{_Q}(?P<g>{GRADE})",
     rf"\bresulted\s+in\s+an?\s+{_Q}(?P<g>{GRADE})['’\"”]?\s+(?:rating|judgement|grade)",
-    rf"\b(?:rated|graded)\s+(?:as\s+)?{_Q}(?P<g>{GRADE})",
+    rf"\b(?:rated|graded|ranked)\s+(?:the\s+service\s+)?(?:as\s+)?{_Q}(?P<g>{GRADE})",
     r"\bwith\s+the\s+outcome\s+['‘\"“](?P<g>[^'’\"”]{3,60})['’\"”]",
     rf"\bfrom\s+{_Q}{GRADE}['’\"”]?\s+to\s+{_Q}(?P<g>{GRADE})",
     r"\b(?P<g>require(?:s|d)?\s+(?:further\s+)?improvements?\s+to\s+be\s+good)",
@@ -230,6 +231,12 @@ def read_mentions(run: list[Passage]) -> list[Found]:
             close()
             section, current, pending = (p.part_title, p.section), None, []
         context = f"{p.part_title or ''} {p.section}"
+        rows = judgement_rows(p.text) if "\t" in p.text else []
+        if len(rows) >= 2:  # a council's copy of the report's judgement table
+            said = [("overall", r.grade, p.ordinal, None) if re.match(r"overall", r.area, re.IGNORECASE) else
+                    ("judgement", r.grade, p.ordinal, r.area) for r in rows]
+            (current.facts if current is not None else pending).extend(said)
+            continue
         for sentence in re.split(r"(?<=[.!?”])\s+(?=[A-Z“\"‘(])", flat(p.text)):
             events, named = _events(sentence, p.ordinal, context)
             said = _statements(sentence, p.ordinal) if events or not named and _ABOUT.search(sentence) else []

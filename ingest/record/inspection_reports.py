@@ -82,7 +82,10 @@ def _items(p: Passage) -> list[str]:
     out = []
     for piece in pieces:
         item = flat(_BULLET.sub("", piece.strip()))
-        # A lower-case start goes on from an item cut by a page break; a colon ends a lead-in, not an item.
+        # A lower-case start goes on from an item cut by a page break. A colon ends a lead-in, not an item, unless
+        # the lead-in is itself a bullet ("◼ Services to care leavers, including:" over a sub-list).
+        if item.endswith(":") and re.match(r"[\-–−•◼▪■●✓✔*]", piece.strip()):
+            item = item.rstrip(":").strip()
         if len(item) > 12 and not item.endswith(":") and not (item[:1].islower() and len(pieces) == 1):
             out.append(item)
     return out
