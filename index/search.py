@@ -16,6 +16,7 @@ from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, embed_text
 from index.fuse import rrf, weighted
 from index.generations import fingerprint
 from index.vectors import APPROX_FROM, VectorIndex, sq8_index
+from ingest import record
 from ingest.errors import BadRequest, IndexMismatch
 from ingest.models import Passage
 from ingest.store import Store
@@ -127,6 +128,8 @@ class Index:
         if not built_with:
             with self.store.transaction():
                 self.store.set_meta("model", model)
+                self.store.set_meta("record_version", record.VERSION)  # an empty store's record is current
+        record.refresh(self.store)
         ids_now = fingerprint(self.store.all_passage_ids())  # what each saved file must hold to be used
         self.vectors = (
             VectorIndex.load(home / "index", self.embedder.dim, self.store, ids_now, approx_from)

@@ -17,6 +17,9 @@ from ingest.readers import read
 from ingest.segment import segment
 
 MAX_BYTES = 50 * 1024 * 1024
+# Bumped when reading or segmentation changes what a file becomes: part of every document id, so the next
+# ingest of an unchanged file replaces the passages an older version made.
+READER_VERSION = "2"
 
 
 def content_hash(data: bytes, source: str = "", fields: dict[str, str] | None = None) -> str:
@@ -25,6 +28,7 @@ def content_hash(data: bytes, source: str = "", fields: dict[str, str] | None = 
     Metadata the user set (sidecar, flags) is part of it, so marking a paper restricted re-ingests it.
     """
     h = hashlib.sha256()
+    h.update(READER_VERSION.encode("ascii") + b"\0")
     h.update(source.encode("utf-8") + b"\0")
     h.update(json.dumps(fields or {}, sort_keys=True).encode("utf-8") + b"\0")
     h.update(data)

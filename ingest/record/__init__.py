@@ -22,9 +22,17 @@ good" stays whole).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ingest.models import Document, Fact
 from ingest.record import actions, inspections, meetings, recommendations
+
+if TYPE_CHECKING:
+    from ingest.store import Store
+
+# Bumped when an extractor changes: a store whose record an older version read is read again from its passages.
+VERSION = "1"
 
 EXTRACTORS: tuple[Callable[[Document], list[Fact]], ...] = (
     meetings.extract,
@@ -44,3 +52,20 @@ def extract(doc: Document) -> tuple[Fact, ...]:
                 seen.add(fact)
                 out.append(fact)
     return tuple(out)
+
+
+def refresh(store: Store) -> int:
+    """Read the record again from every stored paper's passages when it was read by another VERSION.
+
+    The record is rules over the passages, so the files are not needed; each paper's facts are replaced in one
+    transaction with the version mark. Returns the papers read again (0 when the record is current).
+    """
+    if store.get_meta("record_version") == VERSION:
+        return 0
+    doc_ids = [r[0] for r in store.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+    with store.transaction():
+        for doc_id in doc_ids:
+            doc = store.document(doc_id, access=("public", "restricted"))
+            store.replace_facts(doc_id, extract(replace(doc, facts=())))
+        store.set_meta("record_version", VERSION)
+    return len(doc_ids)

@@ -205,6 +205,13 @@ def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[Run]:
     return runs
 
 
+def _stroked(obj) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)):
+        return True
+    return bool(stroke.value)
+
+
 def _upright(tp, i: int) -> bool:
     angle = raw.FPDFText_GetCharAngle(tp, i)  # radians; -1 when unknown
     return angle < 0 or min(angle, 6.2832 - angle) < 0.2 or abs(angle - 3.1416) < 0.2
@@ -221,7 +228,8 @@ def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
         w, h = x1 - x0, y1 - y0
         if min(w, h) <= RULE_THICKNESS and max(w, h) >= 4:
             out.append(Rule(x0, x1, y0, y1))
-        elif w > 4 and h > 4 and raw.FPDFPath_CountSegments(obj.raw) in (4, 5, 6):
-            # A rectangle drawn as one path (a box round a cell or a panel): its four edges are rules.
+        elif w > 4 and h > 4 and raw.FPDFPath_CountSegments(obj.raw) in (4, 5, 6) and _stroked(obj):
+            # A rectangle outlined as one path (a box round a cell or a panel): its four edges are rules. A filled
+            # one without an outline is shading behind a header row, inset from the rules: not a rule.
             out += [Rule(x0, x1, y0, y0), Rule(x0, x1, y1, y1), Rule(x0, x0, y0, y1), Rule(x1, x1, y0, y1)]
     return out

@@ -95,7 +95,7 @@ def ruled_tables(runs: list[Run], rules: list[Rule], page: int) -> list[Table]:
         if not inside:
             continue
         lines = build_lines(inside, page)
-        multi = [runs for ln in lines if len(runs := _merge_marker(ln)) >= 2]
+        multi = [cells for ln in lines if len(cells := _merge_marker(ln)) >= 2]
         # Prose in a box has a few lines with a wide gap; a table's text lines up on most of its lines.
         seps = _separators(multi, x0, x1) if len(multi) >= max(2, 0.3 * len(lines)) else []
         bounds = _cluster([x0, *xs[1:-1], *((a + b) / 2 for a, b in seps), x1], 6.0)
@@ -199,15 +199,13 @@ def _build(lines: list[Line], bounds: list[float], rule_ys: list[float], vertica
     rows: list[list[list[Run]]] = []
     used: list[Run] = []
     prev: Line | None = None
-    for line in lines:
-        placed: list[list[Run]] = [[] for _ in range(ncols)]
-        for r in _merge_marker(line):
-            for piece in _cut(r, bounds):
-                placed[_column(piece, bounds, verticals)].append(piece)
+    placements = [_place(line, bounds, verticals, ncols) for line in lines]
+    whole = _bands_of_prose(lines, placements, rule_ys)
+    for n, (line, placed) in enumerate(zip(lines, placements, strict=True)):
         used += line.runs
         filled = [c for c in range(ncols) if placed[c]]
         ruled = prev is not None and any(prev.middle < y < line.middle for y in rule_ys)
-        wraps = rows and not ruled and filled and (
+        wraps = rows and not ruled and filled and (n in whole or
             (len(filled) == 1 and (not rows[-1][filled[0]] or _continues(rows[-1][filled[0]], line)))
             # Several cells wrapping at once: the row's key column stays empty and each cell runs on.
             or (
@@ -232,6 +230,41 @@ def _build(lines: list[Line], bounds: list[float], rule_ys: list[float], vertica
     return Table(bounds[0], bounds[-1], top, bottom, cells, header, used)
 
 
+def _place(line: Line, bounds: list[float], verticals: list[Rule], ncols: int) -> list[list[Run]]:
+    """A line's runs, cut where they cross a column boundary, in the columns they belong to."""
+    placed: list[list[Run]] = [[] for _ in range(ncols)]
+    for r in _merge_marker(line):
+        for piece in _cut(r, bounds, verticals):
+            placed[_column(piece, bounds, verticals)].append(piece)
+    return placed
+
+
+def _bands_of_prose(lines: list[Line], placements: list[list[list[Run]]], rule_ys: list[float]) -> set[int]:
+    """Lines that continue the row above them because a ruled band holds wrapped prose, not rows of figures.
+
+    Between two horizontal rules, a cell whose text runs on to a lower-case next line is a paragraph that
+    wrapped; then every line of that band (up to a dozen) belongs to one row.
+    """
+    out: set[int] = set()
+    if len(rule_ys) < 2:
+        return out
+    bands: dict[int, list[int]] = {}
+    for n, line in enumerate(lines):
+        bands.setdefault(bisect.bisect(rule_ys, line.middle), []).append(n)
+    for members in bands.values():
+        if not 2 <= len(members) <= 12:
+            continue
+        ncols = len(placements[members[0]])
+        wrapped = any(
+            placements[a][c] and placements[b][c] and placements[b][c][0].text[:1].islower()
+            for a, b in zip(members, members[1:], strict=False)
+            for c in range(ncols)
+        )
+        if wrapped:
+            out.update(members[1:])
+    return out
+
+
 def _column(run: Run, bounds: list[float], verticals: list[Rule]) -> int:
     """The column a run's text belongs to: where it starts, moved left past boundaries no rule marks in its row."""
     col = min(len(bounds) - 2, max(0, bisect.bisect(bounds, run.x0 + 1) - 1))
@@ -253,13 +286,21 @@ def _continues(cell: list[Run], line: Line) -> bool:
     return text[:1].islower() or text[:1] in "(&-" or not re.search(r"[.:;!?)]$", cell[-1].text)
 
 
-def _cut(run: Run, bounds: list[float]) -> list[Run]:
-    """A run that crosses a column boundary, cut at the word nearest it (a figure and its label ran together)."""
+def _cut(run: Run, bounds: list[float], verticals: list[Rule]) -> list[Run]:
+    """A run that crosses a column boundary, cut at the word nearest it (a figure and its label ran together).
+
+    A ruled boundary with no rule beside this run (a heading across the grid, a merged cell) does not cut it.
+    """
     for b in bounds[1:-1]:
-        if run.x0 + 2 < b < run.x1 - 2:
-            parts = run.split_at(b)
-            if parts:
-                return [*_cut(parts[0], bounds), *_cut(parts[1], bounds)]
+        if not run.x0 + 2 < b < run.x1 - 2:
+            continue
+        if _ruled_boundary(b, verticals) and not any(
+            abs((v.x0 + v.x1) / 2 - b) < 3 and v.top <= run.middle <= v.bottom for v in verticals
+        ):
+            continue
+        parts = run.split_at(b)
+        if parts:
+            return [*_cut(parts[0], bounds, verticals), *_cut(parts[1], bounds, verticals)]
     return [run]
 
 
