@@ -23,7 +23,10 @@ _LABEL = re.compile(
 _CHAIR = re.compile(r"^(?:the\s+)?(?:chair(?:man|woman|person)?|in the chair|c|presiding)$", re.IGNORECASE)
 _VICE = re.compile(r"^(?:the\s+)?(?:vice[-\s]?chair(?:man|woman|person)?|deputy chair(?:man)?|vc)$", re.IGNORECASE)
 _SUB_FOR = re.compile(r"^substitut\w*(?:\s+member)?\s*(?:for|:)\s*(.+)$", re.IGNORECASE)
-_SUB_BY = re.compile(r"^(?:substituted by|substitute:?)\s+(.+)$", re.IGNORECASE)
+_SUB_BY = re.compile(r"^(?:substituted by|substitute:?)\s+(.+)$|^(.+?)\s+substituting$", re.IGNORECASE)
+_SUB_PIECE = re.compile(
+    r"^\s*(?P<who>[^()]+?)\s*\(?\s*(?:substitut\w*\s+)?(?:for|in place of)\s+(?P<for>[^()]+?)\)?\s*$"
+)
 # A role that makes someone a member, not an officer: "Cabinet Member for Education", "Leader of the Council".
 _MEMBER_ROLE = re.compile(r"\b(?:cabinet member|councillor|member|leader|mayor|portfolio holder|mp)\b", re.IGNORECASE)
 
@@ -58,18 +61,22 @@ def _officer_or_other(role: str | None) -> str:
 def listed(field: str, text: str) -> list[Said]:
     """The facts a labelled list gives: each name, with chair, vice-chair and substitutes read from roles."""
     out: list[Said] = []
+    if field == "substitute":
+        # "Substitutes: Councillor Y for Councillor X, Councillor W (for Councillor V)"
+        for piece in re.split(r",|;|\n|\s+and\s+(?=[A-Z])", text):
+            m = _SUB_PIECE.match(piece)
+            who, whom = (clean_name(m.group("who")), clean_name(m.group("for"))) if m else (clean_name(piece), None)
+            if who:
+                out.append(("substitute", who, whom))
+        return out
     for name, role in split_names(text):
         if field == "absent":
             continue
         if field == "apology":
             out.append(("apology", name, None))
             sub = _SUB_BY.match(role or "")
-            if sub and (who := clean_name(sub.group(1))):
+            if sub and (who := clean_name(sub.group(1) or sub.group(2))):
                 out.append(("substitute", who, name))
-            continue
-        if field == "substitute":
-            sub = _SUB_FOR.match(role or "") or re.match(r"^(?:for\s+)?(.+)$", role or "")
-            out.append(("substitute", name, clean_name(sub.group(1)) if sub and role else None))
             continue
         kind = _officer_or_other(role) if field == "attendance" else field
         out.append((kind, name, role))

@@ -14,54 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ingest.dates import first_date
 from ingest.models import Document, Fact, Passage
 from ingest.record import attendance
 from ingest.record.decisions import Item, item_heading, resolutions, votes
-from ingest.record.people import NAME, clean_name, smart_case
+from ingest.record.opening import END, body_of, header, is_opener
+from ingest.record.people import NAME, clean_name, is_list, smart_case
 
-# The line minutes open with; "The minutes of the meeting held on ... were agreed" and agenda items never match.
-_OPENER = re.compile(
-    r"^\W*minutes\s+of\s+(?:a|an|the)?\s*(?:[\w'’&,.\-]+\s+){0,12}?"
-    r"(?:meeting|committee|council|cabinet|board|panel|forum|group|commission|sub-committee|executive)\b",
-    re.IGNORECASE,
-)
-_NOT_OPENER = re.compile(r"correct record|\bbe (?:approved|agreed|confirmed|signed)|\bwere (?:approved|agreed)|"
-                         r"for noting|\bto (?:approve|confirm|note|receive)\b|attached|\bpages?\s+\d", re.IGNORECASE)
-_BODY = re.compile(
-    r"^\W*minutes\s+of\s+(?:a|an|the)?\s*(?:(?:meeting|proceedings)\s+of\s+(?:the\s+)?)?(?P<body>.+?)"
-    r"(?:\s+meeting)?\s*,?\s+(?:held|which\s+was\s+held|that\s+took\s+place)\b",
-    re.IGNORECASE | re.DOTALL,
-)
-_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-TIME = r"\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}[.:]\d{2}(?!\d)|noon|midday"
-_VENUE = re.compile(
-    r"\b(?:in|at)\s+(?!\d)(?P<venue>[A-Za-z].+?)(?=,?\s+(?:on\s+)?(?:" + _WEEKDAY
-    + r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})"
-    r"|,?\s+(?:commencing|starting|beginning|from)\b|,?\s+at\s+\d|\.?\s*$)",
-    re.IGNORECASE | re.DOTALL,
-)
-_START = re.compile(
-    rf"(?:\b(?:commencing|starting|beginning|commenced|started|began)\s+at|\bheld\b[^.]*?\bat)\s+(?P<t>{TIME})",
-    re.IGNORECASE,
-)
-_END = re.compile(
-    rf"(?:\bconcluding|\bending|\bfinishing|\bmeeting\s+(?:closed|ended|concluded|finished|rose|terminated))\s+at\s+"
-    rf"(?P<t>{TIME})",
-    re.IGNORECASE,
-)
-_FIELD_LINE = re.compile(r"^\s*(?P<k>date|time|venue|place|location)\s*:\s*(?P<v>.+?)\s*$", re.I | re.MULTILINE)
 _CHAIR_SAID = re.compile(
     rf"\bThe\s+Chair(?:man|woman|person)?,\s+(?P<name>{NAME}),|(?P<name2>{NAME})\s+\(?in the Chair\b"
 )
 _APOLOGY_ITEM = re.compile(r"apolog|substitut|attendance", re.IGNORECASE)
 _DECLARATION_ITEM = re.compile(r"declaration|interests?\b", re.IGNORECASE)
-
-
-def _is_opener(p: Passage) -> bool:
-    text = p.text.strip()
-    return bool(len(text) < 600 and _OPENER.match(text) and not _NOT_OPENER.search(text)
-                and (re.search(r"\bheld\b", text, re.IGNORECASE) or first_date(text)))
+_NOT_A_BODY = re.compile(r"^(?:minutes|agenda(?: item \d+)?|unrestricted items|part [a1i]|public)$", re.IGNORECASE)
 
 
 def _units(doc: Document) -> Iterator[tuple[str | None, list[Passage]]]:
@@ -78,12 +42,12 @@ def _units(doc: Document) -> Iterator[tuple[str | None, list[Passage]]]:
         yield title, run
 
 
-def _meetings(doc: Document) -> Iterator[tuple[str, Passage | None, list[Passage]]]:
-    """(key, opening passage, passages) for each set of minutes in the paper."""
+def _meetings(doc: Document) -> Iterator[tuple[str, Passage | None, list[Passage], list[Passage]]]:
+    """(key, opening passage, passages before it, passages) for each set of minutes in the paper."""
     seen: dict[str, int] = {}
     whole = len({p.part_title for p in doc.passages}) == 1
     for title, run in _units(doc):
-        starts = [i for i, p in enumerate(run) if _is_opener(p)]
+        starts = [i for i, p in enumerate(run) if is_opener(p)]
         named = (title or "").lower().startswith("minutes") or (whole and doc.doc_type == "minutes")
         if not starts and named:
             starts = [0]
@@ -93,43 +57,27 @@ def _meetings(doc: Document) -> Iterator[tuple[str, Passage | None, list[Passage
             if seen[key] > 1:
                 key = f"{key} ({seen[key]})"
             end = starts[n + 1] if n + 1 < len(starts) else len(run)
-            yield key, (run[i] if _is_opener(run[i]) else None), run[i:end]
+            yield key, (run[i] if is_opener(run[i]) else None), run[max(0, i - 6) : i], run[i:end]
 
 
-def _header(opener: Passage | None, head: list[Passage]) -> list[tuple[str, str, int]]:
-    """(field, value, ordinal) for body, date, venue, times and title, from the opening line or Date:/Venue: lines."""
-    out: list[tuple[str, str, int]] = []
-    if opener is not None:
-        text = re.sub(r"\s+", " ", opener.text).strip()
-        body = _BODY.match(text)
-        if body:
-            out.append(("title", text[: body.end("body")].strip(" ,"), opener.ordinal))
-            out.append(("body", smart_case(body.group("body").strip(" ,")), opener.ordinal))
-        when = first_date(text)
-        if when:
-            out.append(("date", when, opener.ordinal))
-        held = re.search(r"\bheld\b", text, re.IGNORECASE)
-        venue = _VENUE.search(text, held.end() if held else 0)
-        if venue and not re.match(r"(?:the\s+)?(?:afternoon|morning|evening)\b", venue.group("venue"), re.I):
-            out.append(("venue", re.sub(r"^the\s+", "", venue.group("venue").strip(" ,.")), opener.ordinal))
-        for field, pattern in (("start_time", _START), ("end_time", _END)):
-            m = pattern.search(text)
-            if m:
-                out.append((field, m.group("t"), opener.ordinal))
-    have = {f for f, _, _ in out}
-    for p in head:
-        for m in _FIELD_LINE.finditer(p.text):
-            k, v = m.group("k").lower(), m.group("v")
-            if k == "date" and "date" not in have and first_date(v):
-                out.append(("date", first_date(v) or "", p.ordinal))
-            elif k == "time" and "start_time" not in have and re.match(TIME, v, re.IGNORECASE):
-                out.append(("start_time", re.match(TIME, v, re.IGNORECASE).group(0), p.ordinal))  # type: ignore[union-attr]
-            elif k in ("venue", "place", "location") and "venue" not in have:
-                out.append(("venue", v.strip(" ."), p.ordinal))
-    return out
+def _body_elsewhere(doc: Document, before: list[Passage], head: list[Passage]) -> tuple[str, int] | None:
+    """The body when the opening line does not name it: the paper's body where the minutes' head states it, else
+    the heading just above the opening line ("CABINET" over "Minutes of the meeting held on ...")."""
+    if doc.body:
+        for p in head:
+            if doc.body.casefold() in " ".join(p.text.split()).casefold():
+                return doc.body, p.ordinal
+    for p in reversed(before):
+        line = " ".join(p.text.split())
+        if p.kind == "heading" and len(line) <= 80 and not _NOT_A_BODY.match(line) and not re.search(r"\d", line):
+            return smart_case(line), p.ordinal
+    return None
 
 
-def _read(key: str, opener: Passage | None, passages: list[Passage]) -> list[Fact]:
+def _read(
+    doc: Document, key: str, opener: Passage | None, before: list[Passage], passages: list[Passage]
+) -> list[Fact]:
+    """The facts one set of minutes states, in the order the paper gives them."""
     facts: list[Fact] = []
 
     def add(field: str, value: str | None, ordinal: int, detail: str | None = None) -> None:
@@ -139,51 +87,59 @@ def _read(key: str, opener: Passage | None, passages: list[Passage]) -> list[Fac
             facts.append(Fact("meeting", key, field, value, ordinal, detail or None))
 
     item: Item | None = None
-    last = 0
-    pending: str | None = None  # a list label ("MEMBERS PRESENT") whose names are in the next passage
+    last: tuple[int, ...] = ()
+    pending: str | None = None  # a list label ("MEMBERS PRESENT") whose names are in the passages after it
     by_item: list[tuple[Item, list[Passage]]] = []
     head: list[Passage] = []
+    headings = any(item_heading(p, ()) for p in passages[1:])  # else numbered paragraphs stand for item headings
     for p in passages:
-        opened = item_heading(p, last)
+        opened = item_heading(p, last, loose=not headings) if p is not opener else None
         if opened:
-            item, last, pending = opened, opened.number, None
-            by_item.append((item, []))
+            item, last, pending = opened, opened.order, None
+            by_item.append((item, [p] if item.runs_on else []))
             add("item", item.title, p.ordinal, item.detail)
             continue
+        text = p.text
         if item is None:
             head.append(p)
-            label = attendance.label_of(p.text)
-            if label:
-                field, rest = label
-                pending = None if rest.strip() else field
-                for f, v, d in attendance.listed(field, rest):
-                    add(f, v, p.ordinal, d)
-                continue
-            if pending:
-                for f, v, d in attendance.listed(pending, p.text):
-                    add(f, v, p.ordinal, d)
-                pending = None
-                continue
+            # Block by block: a label may share a passage with the opening line ("... Market Square\n\nPRESENT:")
+            left = []
+            for block in re.split(r"\n\s*\n", p.text)[1 if p is opener else 0 :]:
+                label = attendance.label_of(block)
+                if label:
+                    field, rest = label
+                    pending = None if rest.strip() else field
+                    for f, v, d in attendance.listed(field, rest):
+                        add(f, v, p.ordinal, d)
+                elif pending and is_list(block):
+                    for f, v, d in attendance.listed(pending, block):
+                        add(f, v, p.ordinal, d)  # a list may run over several passages, a name to a line
+                else:
+                    pending = None
+                    left.append(block)
+            text = "\n\n".join(left)
         else:
             by_item[-1][1].append(p)
         in_apologies = item is None or bool(_APOLOGY_ITEM.search(item.title))
         in_declarations = item is not None and bool(_DECLARATION_ITEM.search(item.title))
-        said = attendance.apologies(p.text) if in_apologies else []
-        said += attendance.attendance(p.text)
-        said += attendance.declarations(p.text, in_declarations)
+        said = attendance.apologies(text) if in_apologies else []
+        said += attendance.attendance(text)
+        said += attendance.declarations(text, in_declarations)
         for f, v, d in said:
             if f == "declaration" and item is not None and not in_declarations:
                 d = f"{d} (item {item.label})"
             add(f, v, p.ordinal, d)
-        for m in _CHAIR_SAID.finditer(p.text):
+        for m in _CHAIR_SAID.finditer(text):
             add("chair", clean_name(m.group("name") or m.group("name2")), p.ordinal)
-        end = _END.search(p.text)
+        end = END.search(text)
         if end and p is not opener:
-            add("end_time", end.group("t"), p.ordinal)
-    for field, value, ordinal in _header(opener, head):
+            add("end_time", re.sub(r"(?<=[ap]m)\.$", "", end.group("t")), p.ordinal)  # "7.45 pm." ends a sentence
+    for field, value, ordinal in header(opener, head):
         add(field, value, ordinal)
+    if not (opener and body_of(opener.text)) and (found := _body_elsewhere(doc, before, head)):
+        add("body", found[0], found[1])
     for it, body in by_item:
-        for ordinal, text in resolutions(body, it):
+        for ordinal, text in resolutions(body):
             add("resolution", text, ordinal, it.label)
         for ordinal, tally in votes(body):
             add("vote", tally, ordinal, it.label)
@@ -193,10 +149,16 @@ def _read(key: str, opener: Passage | None, passages: list[Passage]) -> list[Fac
 def extract(doc: Document) -> list[Fact]:
     """The facts about meetings that the paper's minutes state, each citing its passage."""
     out: list[Fact] = []
-    for key, opener, passages in _meetings(doc):
-        facts = _read(key, opener, passages)
+    for key, opener, before, passages in _meetings(doc):
+        facts = _read(doc, key, opener, before, passages)
         # Minutes show who came or what was decided; a stray "Minutes of ..." line with neither gives nothing.
         if any(f.field in ("present", "apology", "resolution") for f in facts):
-            seen: set[Fact] = set()
-            out += [f for f in facts if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+            # One fact per thing said: an officer named again for a later item keeps the first citation; two votes
+            # with the same counts in one item are two votes.
+            seen: set[tuple[object, ...]] = set()
+            for f in facts:
+                once = (f.field, f.value, f.detail) + ((f.ordinal,) if f.field in ("resolution", "vote") else ())
+                if once not in seen:
+                    seen.add(once)
+                    out.append(f)
     return out

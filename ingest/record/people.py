@@ -10,7 +10,7 @@ HONORIFIC = (
     r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Miss|Ms|Mx|Dr|Sir|Dame|Lord|Lady|Baroness|Canon|Rev(?:erend|d)?\.?|"
     r"Professor|Prof\.?|Alderman|Father)"
 )
-_OFFICE = re.compile(r"^(?:Councillors?|Cllrs?\.?)\s+", re.IGNORECASE)
+_OFFICE = re.compile(r"^(?:Councillors?|Cllrs?\.?)\s*:?\s+", re.IGNORECASE)
 _POSTNOMINAL = re.compile(r"^(?:[A-Z]{2,4})(?:,?\s+[A-Z]{2,4})*$")  # "OBE", "MBE", "CBE JP" after a name
 _WORD = r"[A-Z][\w'’\-]*\.?"
 # A name: an optional title, then up to five capitalised words (initials included), never a sentence opener.
@@ -23,6 +23,9 @@ _NOT_NAMES = {
     "agenda", "item", "items", "minutes", "committee", "meeting", "members", "member", "none", "officers",
     "apologies", "present", "attendance", "chairman", "chair", "substitute", "page", "council", "cabinet",
     "report", "resolved", "other", "others", "also", "absent", "virtually", "remotely", "it", "the", "there",
+    # words of an office, not a name: "The Monitoring Officer advised that ..." declares nothing
+    "officer", "monitoring", "director", "manager", "executive", "solicitor", "clerk", "services",
+    "democratic", "governance", "legal", "corporate", "strategic", "assistant", "senior", "principal", "team",
 }
 
 
@@ -61,6 +64,8 @@ _LIST_SEPS = re.compile(r",|;|\n|\t|\s+and\s+|\s+&\s+")
 
 def split_names(text: str) -> list[tuple[str, str | None]]:
     """Each (name, role) in a list like "Mr B J Sweetland (Chairman), Sir Paul Carter, CBE, ... and Ms L Wright"."""
+    # "Councillor A Smith (Chair) Councillors B Jones, ...": a role's closing bracket ends a name like a comma
+    text = re.sub(rf"\)\s+(?={HONORIFIC}\s)", "), ", text)
     pieces: list[str] = []
     for piece in _top_level(text, _LIST_SEPS):
         piece = piece.strip()
@@ -82,6 +87,13 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
         if cleaned:
             out.append((cleaned, role or None))
     return out
+
+
+def is_list(text: str) -> bool:
+    """Whether the text is a list of names (most pieces a name, with its role), as a members list's lines are; a
+    column header caught beside them ("R Stuchbury / Agenda Item") does not stop it being one."""
+    pieces = [x for x in _top_level(text, _LIST_SEPS) if x.strip() and not _POSTNOMINAL.match(x.strip())]
+    return bool(pieces) and 2 * len(split_names(text)) >= len(pieces)
 
 
 _LIST_WORD = re.compile(r"^(?:[A-Z][\w'’.\-]*,?|and|&|de|van|von|der|le|la)$")

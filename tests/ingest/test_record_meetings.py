@@ -1,0 +1,198 @@
+"""Meetings read from minutes, checked against a hand-read gold file, and every value found in its cited passage."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from ingest.dates import find_dates
+from ingest.models import Document, Fact
+from ingest.record import meetings
+from ingest.record.people import split_names
+
+GOLD = json.loads((Path(__file__).parents[1] / "record_gold" / "meetings.json").read_text(encoding="utf-8"))
+MINUTES = {m["file"] for m in GOLD["meetings"]}  # the corpus papers that hold minutes
+FAMILIES = {
+    "header": ("title", "body", "date", "venue", "start_time", "end_time"),
+    "attendance": ("present", "chair", "vice_chair", "officer", "other"),
+    "apologies": ("apology",),
+    "substitutes": ("substitute",),
+    "declarations": ("declaration",),
+    "items": ("item",),
+    "resolutions": ("resolution",),
+    "votes": ("vote",),
+}
+ATTENDANCE = {"present", "chair", "vice_chair", "officer", "other", "apology", "substitute", "declaration"}
+Row = tuple[str, str, str, str, str]  # (file, meeting key, field, value, detail), normalised
+
+
+def norm(text: str | None) -> str:
+    """Case, quotes, dashes, bullets and spacing made the same; a leading "that" and end punctuation dropped."""
+    text = (text or "").replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-").replace("•", " ")
+    text = " ".join(text.split()).casefold()
+    return re.sub(r"^that\s+", "", text).strip(" .;,")
+
+
+def gold_rows(m: dict) -> list[Row]:
+    """The gold meeting as rows like the extractor's facts (declarations are matched apart)."""
+    f, k = m["file"], m["key"]
+    rows = [(f, k, field, norm(m[field]), "") for field in ("title", "body", "date", "venue") if m[field]]
+    rows += [(f, k, field, norm(t), "") for field in ("start_time", "end_time") for t in m[field]]
+    rows += [(f, k, "present", norm(p["name"]), norm(p["role"])) for p in m["present"]]
+    rows += [(f, k, field, norm(n), "") for field in ("chair", "vice_chair") for n in m[field]]
+    rows += [(f, k, "officer", norm(p["name"]), norm(p["role"])) for p in m["officers"]]
+    rows += [(f, k, "other", norm(p["name"]), norm(p["role"])) for p in m["others"]]
+    rows += [(f, k, "apology", norm(n), "") for n in m["apologies"]]
+    rows += [(f, k, "substitute", norm(s["who"]), norm(s["for"])) for s in m["substitutes"]]
+    for item in m["items"]:
+        label = item["number"].split(",")[0].removeprefix("Item ")
+        rows.append((f, k, "item", norm(item["title"]), norm(item["number"])))
+        rows += [(f, k, "resolution", norm(r), norm(label)) for r in item.get("resolutions", [])]
+        rows += [(f, k, "vote", norm(v), norm(label)) for v in item.get("votes", [])]
+    return rows
+
+
+def fact_row(name: str, fact: Fact) -> Row:
+    return (name, fact.key, fact.field, norm(fact.value), norm(fact.detail))
+
+
+@pytest.fixture(scope="module")
+def extracted(corpus_docs: dict[str, Document]) -> dict[str, list[Fact]]:
+    """Each corpus paper's meeting facts, read once for this module."""
+    return {name: meetings.extract(doc) for name, doc in corpus_docs.items()}
+
+
+def _declaration_hits(m: dict, facts: list[Fact]) -> tuple[int, set[int]]:
+    """(predicted facts matching a gold declaration, indices of gold declarations found): who, and every phrase."""
+    hits, found = 0, set()
+    for fact in facts:
+        match = [
+            i
+            for i, d in enumerate(m["declarations"])
+            if norm(fact.value) == norm(d["who"]) and all(norm(w) in norm(fact.detail) for w in d["what"])
+        ]
+        hits += bool(match)
+        found.update(match)
+    return hits, found
+
+
+def test_meetings_match_the_hand_read_gold(extracted: dict[str, list[Fact]]) -> None:
+    """Precision and recall per field family and overall, each at least 0.9."""
+    tp: dict[str, int] = defaultdict(int)
+    n_pred: dict[str, int] = defaultdict(int)
+    n_gold: dict[str, int] = defaultdict(int)
+    found: dict[str, int] = defaultdict(int)
+    family_of = {field: fam for fam, fields in FAMILIES.items() for field in fields}
+    gold = {row for m in GOLD["meetings"] for row in gold_rows(m)}
+    misses: list[str] = []
+    for name in sorted(MINUTES):
+        facts = [f for f in extracted[name] if f.field in family_of]
+        for fact in facts:
+            if fact.field == "declaration":
+                continue
+            fam = family_of[fact.field]
+            n_pred[fam] += 1
+            hit = fact_row(name, fact) in gold
+            tp[fam] += hit
+            if not hit:
+                misses.append(f"extra  {name} [{fact.key}] {fact.field}: {fact.value!r} ({fact.detail!r})")
+        predicted = {fact_row(name, f) for f in facts}
+        for m in (m for m in GOLD["meetings"] if m["file"] == name):
+            for row in gold_rows(m):
+                fam = family_of[row[2]]
+                n_gold[fam] += 1
+                found[fam] += row in predicted
+                if row not in predicted:
+                    misses.append(f"missed {name} [{row[1]}] {row[2]}: {row[3]!r} ({row[4]!r})")
+            declared = [f for f in facts if f.field == "declaration" and f.key == m["key"]]
+            hits, got = _declaration_hits(m, declared)
+            n_pred["declarations"] += len(declared)
+            tp["declarations"] += hits
+            n_gold["declarations"] += len(m["declarations"])
+            found["declarations"] += len(got)
+        keys = {f.key for f in facts}
+        assert keys <= {m["key"] for m in GOLD["meetings"] if m["file"] == name}, keys
+    print("\nfamily        precision  recall   (extracted / gold)")
+    scores = {}
+    for fam in [*FAMILIES, "overall"]:
+        if fam == "overall":
+            p_num, p_den, r_num, r_den = (sum(d.values()) for d in (tp, n_pred, found, n_gold))
+        else:
+            p_num, p_den, r_num, r_den = tp[fam], n_pred[fam], found[fam], n_gold[fam]
+        precision, recall = p_num / max(p_den, 1), r_num / max(r_den, 1)
+        scores[fam] = (precision, recall)
+        print(f"{fam:13} {precision:9.3f}  {recall:6.3f}   ({p_den} / {r_den})")
+    print("\n".join(misses))
+    low = {fam: s for fam, s in scores.items() if min(s) < 0.9}
+    assert not low, low
+
+
+def holds(doc: Document, fact: Fact) -> bool:
+    """Whether the cited passage states the value: an ISO date as the passage writes it; a vote's counts in the
+    tally's passages ("For (52)", "Against (0)", "Abstain (11)" are three passages, the first cited)."""
+    p = doc.passages[fact.ordinal]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", fact.value):
+        return fact.value in {iso for _, iso in find_dates(p.text)}
+    if fact.field == "vote":
+        block = " ".join(q.text for q in doc.passages[fact.ordinal : fact.ordinal + 4])
+        flat = " ".join(re.sub(r"[():,]", " ", block).split()).casefold()
+        return all(part.strip().casefold() in flat for part in fact.value.split(","))
+    return " ".join(fact.value.split()).casefold() in " ".join(p.text.split()).casefold()
+
+
+def test_every_value_is_in_its_cited_passage(corpus_docs: dict[str, Document], extracted: dict[str, list[Fact]]):
+    """All 39 corpus papers: each meeting fact's value is in the passage it cites."""
+    bad = [
+        f"{name} @{f.ordinal} {f.field}: {f.value!r}"
+        for name, facts in extracted.items()
+        for f in facts
+        if not holds(corpus_docs[name], f)
+    ]
+    assert not bad, "\n".join(bad)
+    assert all(f.entity == "meeting" for facts in extracted.values() for f in facts)
+
+
+def test_papers_without_minutes_give_no_meeting_facts(extracted: dict[str, list[Fact]]) -> None:
+    """Reports, inspections, budget packs and agendas that only list items: no attendance, no meeting at all."""
+    assert set(extracted) >= MINUTES and len(extracted) == 39
+    stray = {name: facts[:5] for name, facts in extracted.items() if name not in MINUTES and facts}
+    assert not stray, stray
+    for name in MINUTES:
+        assert {f.field for f in extracted[name]} & ATTENDANCE, name
+
+
+def test_names_are_clean(extracted: dict[str, list[Fact]]) -> None:
+    """No list glue, office title or role left in a person's name."""
+    people = [f.value for facts in extracted.values() for f in facts if f.field in ATTENDANCE - {"declaration"}]
+    assert people
+    bad = [v for v in people if re.search(r"(^and |\band$|[()]|^Councillors?\b|Chairman|:)", v)]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr R W Gough (Chairman), Mr N Baker, Mrs S Chandler, Mr R C Love, OBE and Mr R J Thomas",
+            [("Mr R W Gough", "Chairman"), ("Mr N Baker", None), ("Mrs S Chandler", None),
+             ("Mr R C Love, OBE", None), ("Mr R J Thomas", None)],
+        ),
+        (
+            "Mr Bond, Mrs Bruneau, Mr Campkin, Mr Collor, Mrs Hudson, Mrs McArthur and Mr McInroy.",
+            [(n, None) for n in ("Mr Bond", "Mrs Bruneau", "Mr Campkin", "Mr Collor", "Mrs Hudson", "Mrs McArthur",
+                                 "Mr McInroy")],
+        ),
+        (
+            "Mrs S Hammond (Corporate Director Children, Young People and Education) and McKay (Acting Chief Officer)",
+            [("Mrs S Hammond", "Corporate Director Children, Young People and Education"),
+             ("McKay", "Acting Chief Officer")],
+        ),
+    ],
+)
+def test_name_lists_split_into_names_and_roles(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert split_names(text) == expected
