@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.record.people import HONORIFIC, NAME, clean_name, sentences, split_names, trailing_names
+from ingest.record.people import HONORIFIC, NAME, clean_name, is_list, sentences, split_names, trailing_names
 
 Said = tuple[str, str, str | None]  # (field, value, detail)
 
@@ -16,6 +16,7 @@ Said = tuple[str, str, str | None]  # (field, value, detail)
 _LABEL = re.compile(
     r"^\W*(?P<label>(?:(?:members|councillors|elected members)\s+)?present|"
     r"(?:officers?|others?|also)\s+(?:present|in attendance)|in attendance|officers?(?:\s+present)?|"
+    r"other members(?:\s+present)?|non-committee members|members|councillors|aldermen|"
     r"apologies(?:\s+for\s+absence)?|substitutes?(?:\s+members?)?|co-opted members?(?:\s+present)?|absent)"
     r"(?P<how>\s+(?:virtually|remotely|online|in person))?\b\s*[:\-–]?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -37,6 +38,13 @@ def label_of(text: str) -> tuple[str, str] | None:
     if not m or len(m.group("label")) > 40:
         return None
     label = m.group("label").lower()
+    if label in ("members", "councillors", "aldermen") and not (
+        re.match(r"\s*:", text[m.end("label") :]) or is_list(text[m.start("label") :], strict=True)
+    ):
+        return None  # "Members noted the report" opens no list; "Councillors: A, B" and "Councillors A, B" do
+    rest = m.group("rest")
+    if label in ("councillors", "aldermen") and rest.strip():
+        rest = f"{m.group('label')} {rest}"  # the office is the list's, so "Councillors Adoh, Blamires" keeps surnames
     if label.startswith(("apolog",)):
         field = "apology"
     elif label.startswith("substitut"):
@@ -45,13 +53,13 @@ def label_of(text: str) -> tuple[str, str] | None:
         field = "absent"  # absent without apologies: no field of the record, but it ends the list before it
     elif label.startswith(("officer",)):
         field = "officer"
-    elif label.startswith(("other", "also")):
-        field = "other"
+    elif label.startswith(("other", "also", "non-")):
+        field = "others"  # officer or other by role; with no role given, other ("OTHERS IN ATTENDANCE: R Stuchbury")
     elif label.startswith("in attendance"):
-        field = "attendance"  # officer or other, by each person's role
+        field = "attendance"  # officer or other by role; with no role given, officer
     else:
         field = "present"
-    return field, m.group("rest")
+    return field, rest
 
 
 def _officer_or_other(role: str | None) -> str:
@@ -78,7 +86,12 @@ def listed(field: str, text: str) -> list[Said]:
             if sub and (who := clean_name(sub.group(1) or sub.group(2))):
                 out.append(("substitute", who, name))
             continue
-        kind = _officer_or_other(role) if field == "attendance" else field
+        if field == "attendance":
+            kind = _officer_or_other(role)
+        elif field == "others":
+            kind = _officer_or_other(role) if role else "other"
+        else:
+            kind = field
         out.append((kind, name, role))
         if kind == "present" and role:
             if _CHAIR.match(role):
@@ -90,21 +103,23 @@ def listed(field: str, text: str) -> list[Said]:
     return out
 
 
-_TAIL = r"(?=\s+(?:for (?:the|this) meeting|who\b|as (?:he|she|they)\b)|[.;]|$)"
+# A list of names runs to the sentence's end, or to a clause about them; initials' full stops do not end it.
+_TAIL = r"(?=,?\s+(?:for (?:the|this) meeting|who\b|as (?:he|she|they)\b|due to\b)|;|\.?\s*$)"
 _APOLOGY = (
     re.compile(
-        r"apologies(?:\s+for\s+(?:absence|lateness))?\s+(?:were|was|had been|have been|are|is)\s+"
-        r"(?:received|given|submitted|tendered|noted|reported|made|presented)\s+(?:from|by|on behalf of|for)\s+"
+        r"apolog(?:y|ies)(?:\s+for\s+(?!lateness)[\w\s-]{1,40}?)?\s+(?:were|was|had been|have been|are|is)\s+"
+        r"(?:also\s+)?(?:received|given|submitted|tendered|noted|reported|made|presented|accepted|recorded)"
+        r"(?:\s+and\s+(?:accepted|recorded|noted))?\s+(?:from|by|on behalf of|for)\s+"
         rf"(?P<names>.+?){_TAIL}",
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?:received|reported|noted|tendered|submitted|gave|announced)\s+(?:the\s+)?apologies(?:\s+for\s+absence)?"
-        rf"\s+(?:from|of|on behalf of|for)\s+(?P<names>.+?){_TAIL}",
+        r"(?:received|reported|noted|tendered|submitted|gave|announced|were)\s+(?:the\s+|an\s+)?apolog(?:y|ies)"
+        rf"(?:\s+for\s+absence)?\s+(?:from|of|on behalf of)\s+(?P<names>.+?){_TAIL}",
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?:^|\bthat\s+)(?P<names>[A-Z][^.;]*?)\s+(?:had|have|has)\s+(?:given|sent|tendered|submitted|offered)\s+"
+        r"(?:^|\bthat\s+)(?P<names>[A-Z][^;]*?)\s+(?:had|have|has)\s+(?:given|sent|tendered|submitted|offered)\s+"
         r"(?:their|his|her)\s+apologies"
     ),
 )
@@ -189,7 +204,8 @@ def declarations(text: str, in_declarations_item: bool) -> list[Said]:
         who = trailing_names(sentence[: m.start()]) if m else ""
         if not m or not who:
             continue
-        if not in_declarations_item and not (m.group("verb").startswith("decl") and "interest" in m.group("what")):
+        declared_interest = m.group("verb").startswith("decl") and "interest" in m.group("what").lower()
+        if not in_declarations_item and not declared_interest:
             continue
         what = m.group("what").strip().rstrip(".")
         for name, _ in split_names(who):

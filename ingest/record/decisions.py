@@ -11,7 +11,8 @@ from ingest.record.people import sentences
 # "292. Apologies for Absence (Item 1)", "1 APOLOGIES FOR ABSENCE", "Minute 45: Budget", "CAB 12/24 Budget", "5a. ..."
 _ITEM = re.compile(
     r"^\W*(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM)\s+(?:[Nn]o\.?\s*)?)?"
-    r"(?P<num>(?:[A-Z]{1,5}[./-]?)?\d{1,4}[a-z]?(?:[./]\d{1,4})?)(?![\d.]*\d)\s*[.):]?\s+(?P<title>\S.*)$",
+    r"(?P<num>(?:[A-Z]{1,5}[./-]?|[A-Z]{1,5}\s(?=\d{1,4}/))?\d{1,4}[a-z]?(?:[./]\d{1,4})?)(?![\d.]*\d)"
+    r"\s*[.):]?\s+(?P<title>\S.*)$",
     re.DOTALL,
 )
 _AGENDA_NO = re.compile(r"\(\s*(?:agenda\s+)?item\s+(?:no\.?\s*)?(?P<no>\d{1,3}[a-z]?)\s*\)", re.IGNORECASE)
@@ -46,7 +47,7 @@ def item_heading(p: Passage, after: tuple[int, ...], loose: bool = False) -> Ite
         return None
     num, title = m.group("num"), m.group("title")
     order = _order(num)
-    if not order or order <= after or len(title) > 400 or (p.kind != "heading" and not title[:1].isupper() and not title[:1].isdigit()):
+    if not order or order <= after or len(title) > 400 or (p.kind != "heading" and not re.match(r"[A-Z0-9]", title)):
         return None
     if p.kind != "heading" and not loose and not (after and order[0] == after[0] + 1):
         return None  # among headings, a numbered line is an item only when it is the next number
@@ -70,7 +71,7 @@ _MARKER = re.compile(r"^(?:\s*(?:[-•–·▪]|o(?=\s))\s*)*(?:\(?(?P<m>\d{1,3}
 _BODY_WORD = r"(?:Committee|Cabinet|Council|Panel|Board|Members|Sub-Committee|Executive|Forum)"
 _RESOLVED = re.compile(
     r"^(?:(?:[Ii]t\s+was|(?:[Tt]he\s+)?(?:[A-Z][\w-]*\s+){0,3}" + _BODY_WORD + r")\s+)?"
-    r"(?:RESOLVED|Resolved|DECIDED|Decided|AGREED|DECISIONS?|Decisions?(?=\s*:)|(?<=\s)(?:resolved|decided)(?=\s+(?:that|to)\b))\b"
+    r"(?:RESOLVED|Resolved|DECIDED|Decided|AGREED|DECISIONS?|Decisions?(?=\s*:)|(?<=\s)(?:resolved|decided|agreed)(?=\s*(?::|that\b|to\b)))\b"
     r"[\s:,\-–]*(?:(?:that|That|THAT)\b)?[\s:,\-–]*(?P<text>.*)$",
     re.DOTALL,
 )
@@ -79,6 +80,12 @@ _MINUTES_AGREED = re.compile(
     re.IGNORECASE,
 )
 _MOVED = re.compile(r"\bproposed,?\s+and\s+.{2,60}?\s+seconded,?\s+(?:that\s+)?(?P<motion>.+)$", re.DOTALL)
+# "It was proposed by Alderman A G Ewart, seconded by Councillor A Swan and agreed that the report be noted."
+_MOVED_AGREED = re.compile(
+    r"\bproposed by .{2,80}?,?\s+seconded by .{2,80}?,?\s+and\s+(?:agreed|resolved|carried)\s*:?\s*"
+    r"(?:that\s+)?(?P<motion>\w.+)$",
+    re.DOTALL,
+)
 _CARRIED = re.compile(r"^\W*(?:agreed|carried|motion carried|this was agreed)\b", re.IGNORECASE)
 _PROCEDURAL = re.compile(r"\bbe put to the vote\b|\bextend the meeting\b|\bexclude the (?:press|public)\b", re.I)
 
@@ -134,6 +141,10 @@ def resolutions(passages: list[Passage]) -> list[tuple[int, str]]:
         for sentence in sentences(p.text):
             if _MINUTES_AGREED.search(sentence):
                 out.append((p.ordinal, strip_marker(sentence)[1]))
+        agreed = _MOVED_AGREED.search(p.text)
+        if agreed and not _PROCEDURAL.search(agreed.group("motion")):
+            out.append((p.ordinal, _clause(agreed.group("motion"))))
+            continue
         moved = _MOVED.search(p.text)
         if moved and not _PROCEDURAL.search(moved.group("motion")) and any(
             _CARRIED.match(q.text) for q in passages[n + 1 : n + 3]

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ingest.dates import first_date
 from ingest.models import Document, Fact, Passage
 from ingest.record import attendance
 from ingest.record.decisions import Item, item_heading, resolutions, votes
-from ingest.record.opening import END, body_of, header, is_opener
+from ingest.record.opening import END, body_of, clock, header, is_opener, opening_block
 from ingest.record.people import NAME, clean_name, is_list, smart_case
 
 _CHAIR_SAID = re.compile(
@@ -88,7 +89,8 @@ def _read(
 
     item: Item | None = None
     last: tuple[int, ...] = ()
-    pending: str | None = None  # a list label ("MEMBERS PRESENT") whose names are in the passages after it
+    pending: str | None = None  # a list label ("MEMBERS PRESENT") whose names may run on in the passages after it
+    loose = False
     by_item: list[tuple[Item, list[Passage]]] = []
     head: list[Passage] = []
     headings = any(item_heading(p, ()) for p in passages[1:])  # else numbered paragraphs stand for item headings
@@ -104,16 +106,21 @@ def _read(
             head.append(p)
             # Block by block: a label may share a passage with the opening line ("... Market Square\n\nPRESENT:")
             left = []
-            for block in re.split(r"\n\s*\n", p.text)[1 if p is opener else 0 :]:
+            skip = (opening_block(p) or 0) + 1 if p is opener else 0
+            for block in re.split(r"\n\s*\n", p.text.strip())[skip:]:
                 label = attendance.label_of(block)
                 if label:
                     field, rest = label
-                    pending = None if rest.strip() else field
+                    pending, loose = field, not rest.strip()
                     for f, v, d in attendance.listed(field, rest):
                         add(f, v, p.ordinal, d)
-                elif pending and is_list(block):
+                elif pending and is_list(block, strict=not loose):
+                    # A list may run on over several passages, a name or a group to a line ("PRESENT: Councillor R
+                    # Carlin (Chairman)" / "Aldermen A G Ewart MBE, ..."); after a bare label, the first one may
+                    # carry a column header beside the names.
                     for f, v, d in attendance.listed(pending, block):
-                        add(f, v, p.ordinal, d)  # a list may run over several passages, a name to a line
+                        add(f, v, p.ordinal, d)
+                    loose = False
                 else:
                     pending = None
                     left.append(block)
@@ -133,10 +140,15 @@ def _read(
             add("chair", clean_name(m.group("name") or m.group("name2")), p.ordinal)
         end = END.search(text)
         if end and p is not opener:
-            add("end_time", re.sub(r"(?<=[ap]m)\.$", "", end.group("t")), p.ordinal)  # "7.45 pm." ends a sentence
-    for field, value, ordinal in header(opener, head):
-        add(field, value, ordinal)
-    if not (opener and body_of(opener.text)) and (found := _body_elsewhere(doc, before, head)):
+            add("end_time", clock(end.group("t")), p.ordinal)
+    # Minutes that open "CABINET held at ... on 29 November 2018": the first "held ... <date>" line stands in
+    held = [p for p in head if len(p.text) < 600 and re.search(r"\bheld\b", p.text, re.I) and first_date(p.text)]
+    stand_in = held[0] if held else None
+    for field, value, ordinal in header(opener or stand_in, head):
+        if opener or field != "title":
+            add(field, value, ordinal)
+    opening = re.split(r"\n\s*\n", opener.text.strip())[opening_block(opener) or 0] if opener else ""
+    if not body_of(opening) and (found := _body_elsewhere(doc, before, head)):
         add("body", found[0], found[1])
     for it, body in by_item:
         for ordinal, text in resolutions(body):

@@ -55,12 +55,26 @@ _FIELD_LINE = re.compile(
 )
 
 
+def clock(time: str) -> str:
+    """A time as written, without the full stop of the sentence it ends ("6.08 pm." -> "6.08 pm"; "p.m." stays)."""
+    return re.sub(r"(?<=[ap]m)\.$", "", time, flags=re.IGNORECASE)
+
+
+def opening_block(p: Passage) -> int | None:
+    """Which block of the passage (blank-line separated) is the line a set of minutes opens with, if one is: a
+    heading may share its passage ("Cabinet" over "Minutes of the meeting held on ...")."""
+    for n, block in enumerate(re.split(r"\n\s*\n", p.text.strip())[:3]):
+        text = block.strip()
+        if len(text) >= 600 or not _OPENER.match(text) or _NOT_OPENER.search(text):
+            continue
+        if re.search(r"\bheld\b", text, re.IGNORECASE) or first_date(text) or len(text) < 120:
+            return n
+    return None
+
+
 def is_opener(p: Passage) -> bool:
-    """Whether the passage is the line a set of minutes opens with."""
-    text = p.text.strip()
-    if len(text) >= 600 or not _OPENER.match(text) or _NOT_OPENER.search(text):
-        return False
-    return bool(re.search(r"\bheld\b", text, re.IGNORECASE) or first_date(text) or len(text) < 120)
+    """Whether the passage holds the line a set of minutes opens with."""
+    return opening_block(p) is not None
 
 
 def body_of(text: str) -> str | None:
@@ -75,7 +89,7 @@ def header(opener: Passage | None, head: list[Passage]) -> list[tuple[str, str, 
     """(field, value, ordinal) for title, body, date, venue and times, from the opening line or Date:/Venue: lines."""
     out: list[tuple[str, str, int]] = []
     if opener is not None:
-        text = re.sub(r"\s+", " ", re.split(r"\n\s*\n", opener.text.strip())[0])
+        text = re.sub(r"\s+", " ", re.split(r"\n\s*\n", opener.text.strip())[opening_block(opener) or 0])
         held = re.search(r"\b(?:held|which\s+was\s+held|that\s+took\s+place)\b", text, re.IGNORECASE)
         title = text[: held.start()] if held else text.split(" on ")[0]
         out.append(("title", title.strip(" ,.-–:"), opener.ordinal))
@@ -91,7 +105,7 @@ def header(opener: Passage | None, head: list[Passage]) -> list[tuple[str, str, 
         for field, pattern in (("start_time", START), ("end_time", END)):
             m = pattern.search(text)
             if m:
-                out.append((field, m.group("t"), opener.ordinal))
+                out.append((field, clock(m.group("t")), opener.ordinal))
     have = {f for f, _, _ in out}
     for p in head:
         for m in _FIELD_LINE.finditer(p.text):

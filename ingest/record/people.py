@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-# Titles that open a person's name; "Councillor" is dropped from values (it names the office, as a list's
-# "Councillors Adoh, Blamires" does), the others stay, as the paper writes them ("Mrs C Bell").
+# Titles that open a person's name; "Councillor" and "Alderman" are dropped from values (they name the office, as a
+# list's "Councillors Adoh, Blamires" does), the others stay, as the paper writes them ("Mrs C Bell").
 HONORIFIC = (
     r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Miss|Ms|Mx|Dr|Sir|Dame|Lord|Lady|Baroness|Canon|Rev(?:erend|d)?\.?|"
-    r"Professor|Prof\.?|Alderman|Father)"
+    r"Professor|Prof\.?|Aldermen|Alderman|Father)"
 )
-_OFFICE = re.compile(r"^(?:Councillors?|Cllrs?\.?)\s*:?\s+", re.IGNORECASE)
+_OFFICE = re.compile(r"^(?:Councillors?|Cllrs?\.?|Aldermen|Alderman)\s*:?\s+", re.IGNORECASE)
 _POSTNOMINAL = re.compile(r"^(?:[A-Z]{2,4})(?:,?\s+[A-Z]{2,4})*$")  # "OBE", "MBE", "CBE JP" after a name
 _WORD = r"[A-Z][\w'’\-]*\.?"
 # A name: an optional title, then up to five capitalised words (initials included), never a sentence opener.
@@ -22,6 +22,7 @@ _PARTICLES = {"de", "van", "von", "der", "le", "la", "du", "da", "di", "bin", "a
 _NOT_NAMES = {
     "agenda", "item", "items", "minutes", "committee", "meeting", "members", "member", "none", "officers",
     "apologies", "present", "attendance", "chairman", "chair", "substitute", "page", "council", "cabinet",
+    "councillor", "councillors", "cllr", "cllrs",
     "report", "resolved", "other", "others", "also", "absent", "virtually", "remotely", "it", "the", "there",
     # words of an office, not a name: "The Monitoring Officer advised that ..." declares nothing
     "officer", "monitoring", "director", "manager", "executive", "solicitor", "clerk", "services",
@@ -75,25 +76,30 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
             pieces[-1] = f"{pieces[-1]}, {piece}"  # "Sir Paul Carter, CBE": the honour belongs to the name before
         else:
             pieces.append(piece)
+    # A surname alone is a name only where the list says whose ("Councillors Adoh, Blamires") or gives a role
+    offices = bool(_OFFICE.match(text.strip()))
     out: list[tuple[str, str | None]] = []
     for piece in pieces:
         m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*\.?$", piece)
         name, role = (m.group(1), m.group(2).strip()) if m else (piece, None)
         if role is None:
             dash = re.match(r"^(.*?)\s+[-–]\s+([A-Z].*)$", piece)  # "Mr Mike Appleyard - Cabinet Member for ..."
+            before = re.match(rf"^(?P<role>[A-Z][\w\s-]*?)\s+(?P<name>{HONORIFIC}\s.+)$", piece)  # "Chairman Cllr Foss"
             if dash:
                 name, role = dash.group(1), dash.group(2).strip()
+            elif before:
+                name, role = before.group("name"), before.group("role")
         cleaned = clean_name(name)
-        if cleaned:
+        if cleaned and (" " in cleaned or offices or role or re.match(HONORIFIC, name.strip())):
             out.append((cleaned, role or None))
     return out
 
 
-def is_list(text: str) -> bool:
+def is_list(text: str, strict: bool = False) -> bool:
     """Whether the text is a list of names (most pieces a name, with its role), as a members list's lines are; a
-    column header caught beside them ("R Stuchbury / Agenda Item") does not stop it being one."""
+    column header caught beside them ("R Stuchbury / Agenda Item") does not stop it being one unless `strict`."""
     pieces = [x for x in _top_level(text, _LIST_SEPS) if x.strip() and not _POSTNOMINAL.match(x.strip())]
-    return bool(pieces) and 2 * len(split_names(text)) >= len(pieces)
+    return bool(pieces) and (1 if strict else 2) * len(split_names(text)) >= len(pieces)
 
 
 _LIST_WORD = re.compile(r"^(?:[A-Z][\w'’.\-]*,?|and|&|de|van|von|der|le|la)$")
