@@ -7,6 +7,8 @@ ingest/record/plans.py), and the "ACTION: Service Director for Education" lines 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 
 from ingest.dates import find_dates
 from ingest.models import Document, Fact, Passage
@@ -60,13 +62,35 @@ def _row_facts(row: Row, key: str) -> list[Fact]:
     return out
 
 
+def _units(doc: Document) -> Iterator[tuple[Passage, list[Passage]]]:
+    """Each passage, with a long row that segmentation cut into parts ("row 2" part 1, part 2) joined again."""
+    passages, i = doc.passages, 0
+    while i < len(passages):
+        parts = [passages[i]]
+        while parts[-1].part_no and i + len(parts) < len(passages):
+            q = passages[i + len(parts)]
+            if q.label != parts[0].label or q.part_no != (parts[-1].part_no or 0) + 1:
+                break
+            parts.append(q)
+        joined = replace(parts[0], text=doc.text[parts[0].start : parts[-1].end]) if len(parts) > 1 else parts[0]
+        yield joined, parts
+        i += len(parts)
+
+
+def _cite(fact: Fact, parts: list[Passage]) -> Fact:
+    """The fact citing the part of a joined row whose text holds its value."""
+    value = norm(fact.value).casefold()
+    holder = next((p for p in parts if value in norm(p.text).casefold()), parts[0])
+    return replace(fact, ordinal=holder.ordinal)
+
+
 def _plan_facts(doc: Document) -> list[Fact]:
     facts: list[Fact] = []
     header: Header | None = None
     part: str | None = None
     seen: dict[str, set[str]] = {}  # key -> fields already given (a plan's wrapped rows repeat a reference)
     titles: dict[str | None, tuple[str, int] | None] = {}
-    for p in doc.passages:
+    for p, parts in _units(doc):
         if p.part_title != part:
             header, part = None, p.part_title  # a header does not carry over into another part of a pack
         if "\t" not in p.text:
@@ -78,7 +102,7 @@ def _plan_facts(doc: Document) -> list[Fact]:
             title = titles[part]
             key = row.ref
             given = seen.setdefault(key, set())
-            new = [f for f in _row_facts(row, key) if f.field not in given]
+            new = [_cite(f, parts) for f in _row_facts(row, key) if f.field not in given]
             if not given and title:
                 new.append(Fact("action", key, "plan", title[0], title[1]))
             given.update(f.field for f in new)

@@ -14,7 +14,7 @@ from ingest.record.items import norm
 
 Found = tuple[str, int] | None
 
-_ORG = re.compile(r"\b(Ofsted|Care Quality Commission|CQC)\b(?=[^.]{0,60}\brecommendations\b)")
+_ORG = re.compile(r"\b(Ofsted|Care Quality Commission|CQC)\b(?=[^.]{0,60}\b(?i:recommendations?)\b)")
 _GENERIC = {"the", "select", "scrutiny", "committee", "cabinet", "inquiry", "review", "group", "task", "panel"}
 _COMMITTEE = re.compile(
     r"(?:[A-Z][\w'’&,-]*\s+(?:(?:and|&|of|for)\s+)?)+?(?:Select\s+|Scrutiny\s+)?"
@@ -24,13 +24,18 @@ _MADE = re.compile(
     r"(?P<who>\b(?:[Tt]he\s+)?[A-Z][\w,&'’ -]{2,80}?)\s+(?:had\s+|has\s+|have\s+)?(?:submitted[^.]{0,40}?\s+and\s+)?"
     r"made\s+(?:several\s+|a number of\s+|the following\s+|\w+\s+)?recommendations?\b"
 )
+_TRAILING_NAME = re.compile(r"(?:[Tt]he\s+)?(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|&|of|for)\s+)?)*[A-Z][\w'’&-]*$")
 _MAKER_RECOMMENDS = re.compile(r"\b(?:Committee|group|panel|inquiry|review)\b[^.:]*\brecommend", re.I)
 _BODY = r"(?P<body>[A-Z][\w'’&]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’&]*){0,4})"
 _ACTS = r"\s+to\s+(?:note|agree|approve|consider|endorse)"
 _MADE_TO = (
     re.compile(_BODY + r"\s+(?:is|are)\s+(?:asked|recommended|requested|invited)\s+to\b"),
     re.compile(r"\bFor\s+(?:the\s+)?(?:members?\s+of\s+the\s+)?" + _BODY + _ACTS),
-    re.compile(r"\brecommends?\s+(?:that\s+)?(?:the\s+)?" + _BODY + r"\s+(?:considers?|should|agrees?|notes?)\b"),
+    re.compile(r"\bwhich\s+states\s+that\s+(?:the\s+)?" + _BODY + r"\s+should\b"),
+    re.compile(
+        r"\brecommend(?:s|ed)?\s+(?:that\s+)?(?:the\s+)?" + _BODY + r"\s+(?:considers?|should|agrees?|notes?)\b"
+    ),
+    re.compile(r"\b(?:recommended|recommends?)\s+(?:that\s+|to\s+)(?:the\s+)?" + _BODY + r"\s*:"),
 )
 _NEEDS_TO = re.compile(r"what does (?P<body>the .{3,60}?) need to (?:improve|do better)", re.I)
 _BODY_HEADING = re.compile(r"^The (?:local authority|.*\b(?:Board|Council|Partnership|Committee)\b.*)$", re.I)
@@ -94,8 +99,9 @@ def committee(doc: Document, anchor: Passage, context: list[Passage]) -> Found:
     """
     for p in context:
         m = _MADE.search(p.text)
-        if m:
-            return m.group("who"), p.ordinal
+        who = _TRAILING_NAME.search(m.group("who")) if m else None
+        if who:
+            return who.group(0), p.ordinal
     maker = next((p for p in context if _MAKER_RECOMMENDS.search(p.text)), None)
     if maker is not None:
         for q in reversed(doc.passages[max(0, maker.ordinal - 30) : maker.ordinal + 1]):
@@ -105,6 +111,9 @@ def committee(doc: Document, anchor: Passage, context: list[Passage]) -> Found:
             if name:
                 return name, q.ordinal
     opening = [q for q in doc.passages if q.part_title == anchor.part_title][:3]
+    before = doc.passages[opening[0].ordinal - 1] if opening and opening[0].ordinal > 0 else None
+    if before is not None and len(before.text) < 200 and not before.text.rstrip().endswith("."):
+        opening.insert(1, before)  # a title the part split left at the end of the part before
     for q in opening:
         name = _committee_name(q.text)
         if name:

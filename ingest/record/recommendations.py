@@ -26,6 +26,8 @@ _LABELLED = re.compile(r"^\W*Recommendation\s+(?P<n>\d{1,3})\s*[:.–-]\s*(?P<te
 _INLINE = re.compile(r"^\W*Recommendations?(?:\(s\))?\W*?:\W*(?P<text>[A-Z].+)$", re.M)
 # "... includes recommendation number nine which states that Children's Services should:" and the quote after it
 _QUOTED = re.compile(r"\brecommendation (?:number |no\.? )?(?P<n>\d{1,3}|[a-z]+) which (?:states|reads|says)\b", re.I)
+# "... the Finance, Performance and Resources Select Committee made the recommendation that the ... should ..."
+_PROSE = re.compile(r"\bmade\s+(?:the|a)\s+recommendation\s+that\s+(?P<text>[^.]{10,400}\.)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _QUOTES = ("“", '"', "‘", "'")
 _MAX_NEUTRAL = 3  # passages a list may pass over (sub-headings, asides) before it is taken to have ended
@@ -166,6 +168,8 @@ def _groups(doc: Document) -> list[Group]:
             section = heading_for(doc, p)
             group = Group("Recommendation", p, [Item(Marker("num", m.group("n")), " ".join(m["text"].split()), i)])
             group.context += [section] if section else []
+        elif m := _PROSE.search(p.text):
+            group = Group("Recommendation", p, [Item(None, " ".join(m["text"].split()), p.ordinal)], [p], singular=True)
         elif m := _INLINE.search(p.text):
             group = Group("Recommendation", p, [Item(None, " ".join(m["text"].split()), p.ordinal)], [p], singular=True)
         else:

@@ -26,16 +26,27 @@ _ALL = re.compile(
 )
 _ONE = re.compile(
     r"\brecommendations?\s+(?:number\s+)?(?P<nums>" + _NUM + r"(?:\s*(?:,|and)\s*" + _NUM + r")*)"
-    r"(?:\s+(?:of|from)\s+(?:the\s+)?(?P<what>[A-Z][\w'’ -]{2,60}?(?:Inquiry|Review|report|Report)))?"
+    r"(?:\s+(?:of|from)\s+(?:the\s+)?(?P<what>(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|for|on)\s+)*)+"
+    r"(?:[Ii]nquiry|[Rr]eview|[Rr]eport)(?:\s+[Rr]eport)?))?"
     r"\s+(?:has|have|had|was|were)\s+(?:been\s+)?" + _STATE,
     re.I,
 )
-_WHAT = re.compile(r"(?:the\s+)?(?P<what>[A-Z][\w'’ -]{2,60}?(?:[Ii]nquiry|[Rr]eview)(?: report)?)")
+_WHAT = re.compile(
+    r"(?P<what>(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|for|on)\s+)*)+(?:[Ii]nquiry|[Rr]eview)(?:\s+[Rr]eport)?)"
+)
 _NONE = re.compile(
-    r"[^.]*\b(?:no recommendations (?:were|have been|are|was) made|(?:chosen |decided )?not to make any recommendations"
-    r"|makes? no recommendations|there are no recommendations)\b[^.]*\.?",
+    r"\b(?:no recommendations (?:were|have been|are|was) made|(?:chosen |decided )?not to make any recommendations"
+    r"|makes? no recommendations|there are no recommendations)\b",
     re.I,
 )
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end]."""
+    left = text.rfind(". ", 0, start)
+    left = left + 2 if left >= 0 else 0
+    right = text.find(".", end)
+    return text[left : right + 1 if right >= 0 else len(text)].strip()
 
 
 def to_int(word: str) -> int | None:
@@ -46,6 +57,12 @@ def to_int(word: str) -> int | None:
 def says_none(text: str) -> bool:
     """Whether the text says no recommendations are made."""
     return bool(_NONE.search(text))
+
+
+def _named_before(text: str, at: int) -> str | None:
+    """The inquiry or review named nearest before `at` in the sentence: what a status answers."""
+    names = list(_WHAT.finditer(text[:at][-160:]))
+    return names[-1].group("what") if names else None
 
 
 def _numbers(text: str) -> list[int]:
@@ -61,10 +78,11 @@ def extract(doc: Document) -> list[Fact]:
     """Status facts for the recommendations a paper reports on, and a `none` fact where it says it makes none."""
     facts: list[Fact] = []
     for p in doc.passages:
+        if "recommendation" not in p.text.lower():
+            continue  # cheap test first: most passages never mention one
         text = norm(p.text)
         for m in _ALL.finditer(text):
-            what = _WHAT.search(text[: m.start()][-160:])
-            detail = what.group("what") if what else None
+            detail = _named_before(text, m.start())
             facts.append(Fact("recommendation", "All recommendations", "status", _state(m), p.ordinal, detail))
             for n in _numbers(m.group("except") or ""):
                 key = f"Recommendation {n}"
@@ -73,10 +91,11 @@ def extract(doc: Document) -> list[Fact]:
             if _ALL.search(text[max(0, m.start() - 80) : m.end()]):
                 continue  # the exception in "all ... except Recommendation 6" is read above
             detail = m.group("what")
-            if detail is None and (what := _WHAT.search(text[: m.start()][-160:])):
-                detail = what.group("what")
+            detail = detail or _named_before(text, m.start())
             for n in _numbers(m.group("nums")):
                 facts.append(Fact("recommendation", f"Recommendation {n}", "status", _state(m), p.ordinal, detail))
         for m in _NONE.finditer(text):
-            facts.append(Fact("recommendation", "Recommendations", "none", m.group(0).strip(), p.ordinal))
+            facts.append(
+                Fact("recommendation", "Recommendations", "none", _sentence(text, m.start(), m.end()), p.ordinal)
+            )
     return facts
