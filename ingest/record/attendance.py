@@ -17,7 +17,7 @@ _LABEL = re.compile(
     r"^\W*(?P<label>(?:(?:members|councillors|elected members)\s+)?present|"
     r"(?:officers?|others?|also)\s+(?:present|in attendance)|in attendance|officers?(?:\s+present)?|"
     r"other members(?:\s+present)?|non-committee members|members|councillors|aldermen|"
-    r"apologies(?:\s+for\s+absence)?|substitutes?(?:\s+members?)?|co-opted members?(?:\s+present)?|absent)"
+    r"apologies(?:\s+for\s+absence)?|substitutes?(?:\s+members?)?|co-opted members?\s+present|absent)"
     r"(?P<how>\s+(?:virtually|remotely|online|in person))?\b\s*[:\-–]?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -93,10 +93,11 @@ def listed(field: str, text: str) -> list[Said]:
         else:
             kind = field
         out.append((kind, name, role))
+        parts = [part.strip() for part in (role or "").split(",")]  # "Leader, in the Chair"
         if kind == "present" and role:
-            if _CHAIR.match(role):
+            if any(_CHAIR.match(part) for part in parts):
                 out.append(("chair", name, None))
-            elif _VICE.match(role):
+            elif any(_VICE.match(part) for part in parts):
                 out.append(("vice_chair", name, None))
             elif sub := _SUB_FOR.match(role):
                 out.append(("substitute", name, clean_name(sub.group(1))))

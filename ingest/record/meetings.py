@@ -18,12 +18,13 @@ from ingest.dates import first_date
 from ingest.models import Document, Fact, Passage
 from ingest.record import attendance
 from ingest.record.decisions import Item, item_heading, resolutions, votes
-from ingest.record.opening import END, body_of, clock, header, is_opener, opening_block
+from ingest.record.opening import END, clock, header, is_opener, opening_block
 from ingest.record.people import NAME, clean_name, is_list, smart_case
 
 _CHAIR_SAID = re.compile(
     rf"\bThe\s+Chair(?:man|woman|person)?,\s+(?P<name>{NAME}),|(?P<name2>{NAME})\s+\(?in the Chair\b"
 )
+_PRESENT = re.compile(r"^\W*(?:(?:members|councillors)\s+)?present\b", re.IGNORECASE)
 _APOLOGY_ITEM = re.compile(r"apolog|substitut|attendance", re.IGNORECASE)
 _DECLARATION_ITEM = re.compile(r"declaration|interests?\b", re.IGNORECASE)
 _NOT_A_BODY = re.compile(r"^(?:minutes|agenda(?: item \d+)?|unrestricted items|part [a1i]|public)$", re.IGNORECASE)
@@ -50,7 +51,9 @@ def _meetings(doc: Document) -> Iterator[tuple[str, Passage | None, list[Passage
     for title, run in _units(doc):
         starts = [i for i, p in enumerate(run) if is_opener(p)]
         named = (title or "").lower().startswith("minutes") or (whole and doc.doc_type == "minutes")
-        if not starts and named:
+        # Minutes that open without a "Minutes of ..." line still list who was present before their first item
+        present = any(_PRESENT.match(p.text) and attendance.label_of(p.text) for p in run[:12])
+        if not starts and (named or present):
             starts = [0]
         for n, i in enumerate(starts):
             key = title or "meeting"
@@ -147,8 +150,7 @@ def _read(
     for field, value, ordinal in header(opener or stand_in, head):
         if opener or field != "title":
             add(field, value, ordinal)
-    opening = re.split(r"\n\s*\n", opener.text.strip())[opening_block(opener) or 0] if opener else ""
-    if not body_of(opening) and (found := _body_elsewhere(doc, before, head)):
+    if not any(f.field == "body" for f in facts) and (found := _body_elsewhere(doc, before, head)):
         add("body", found[0], found[1])
     for it, body in by_item:
         for ordinal, text in resolutions(body):

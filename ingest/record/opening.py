@@ -30,6 +30,8 @@ _SHORT_BODY = re.compile(
     r"(?:\s+meeting)?\s*(?:[,\-–:]|\bon\b|\d|$)",
     re.IGNORECASE,
 )
+# "CABINET held at COUNCIL CHAMBER ... on THURSDAY, 29 NOVEMBER 2018": the body, then where and when
+_HELD_BODY = re.compile(r"^(?!minutes\b)(?P<body>[A-Z][\w'’&,\- ]{2,60}?)\s+(?:meeting\s+)?held\b", re.IGNORECASE)
 _NOT_BODY = re.compile(r"^(?:a\s+|the\s+)?(?:meeting|minutes|proceedings)$", re.IGNORECASE)
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 TIME = r"\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}[.:]\d{2}(?!\d)|noon|midday"
@@ -80,7 +82,7 @@ def is_opener(p: Passage) -> bool:
 def body_of(text: str) -> str | None:
     """The body an opening line names, in title case when the paper shouts it."""
     text = re.sub(r"\s+", " ", text).strip()
-    m = _BODY.match(text) or _SHORT_BODY.match(text)
+    m = _BODY.match(text) or _SHORT_BODY.match(text) or _HELD_BODY.match(text)
     body = m.group("body").strip(" ,") if m else None
     return smart_case(body) if body and not _NOT_BODY.match(body) else None
 

@@ -60,7 +60,16 @@ def _top_level(text: str, seps: re.Pattern[str]) -> list[str]:
     return pieces
 
 
-_LIST_SEPS = re.compile(r",|;|\n|\t|\s+and\s+|\s+&\s+")
+_LIST_SEPS = re.compile(r",|;|\n|\t|\s+and\s+")  # not "&": "Education & Skills" is one role
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Councillor|Cllr)\s"
+_BEFORE_TITLE = re.compile(rf"(?<=[\w\0])\s+(?={_TITLE})")
+
+
+def _by_titles(piece: str) -> list[str]:
+    """A piece that opens with a title, cut before each later title: the names of a list that lost its commas."""
+    if not re.match(_TITLE, piece):
+        return [piece]
+    return _top_level(piece, _BEFORE_TITLE)
 
 
 def split_names(text: str) -> list[tuple[str, str | None]]:
@@ -76,6 +85,8 @@ def split_names(text: str) -> list[tuple[str, str | None]]:
             pieces[-1] = f"{pieces[-1]}, {piece}"  # "Sir Paul Carter, CBE": the honour belongs to the name before
         else:
             pieces.append(piece)
+    # "Mrs M Aston Mr J Chilver Mr D Dhillon (VC)": a list that lost its commas still opens each name with a title
+    pieces = [part.strip() for piece in pieces for part in _by_titles(piece)]
     # A surname alone is a name only where the list says whose ("Councillors Adoh, Blamires") or gives a role
     offices = bool(_OFFICE.match(text.strip()))
     out: list[tuple[str, str | None]] = []
