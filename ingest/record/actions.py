@@ -90,6 +90,7 @@ def _plan_facts(doc: Document) -> list[Fact]:
     part: str | None = None
     seen: dict[str, set[str]] = {}  # key -> fields already given (a plan's wrapped rows repeat a reference)
     titles: dict[str | None, tuple[str, int] | None] = {}
+    owner: dict[str, str | None] = {}  # reference -> the part whose plan first used it
     for p, parts in _units(doc):
         if p.part_title != part:
             header, part = None, p.part_title  # a header does not carry over into another part of a pack
@@ -101,6 +102,8 @@ def _plan_facts(doc: Document) -> list[Fact]:
                 titles[part] = _plan_title(doc, p)
             title = titles[part]
             key = row.ref
+            if owner.setdefault(key, part) != part:
+                key = f"{title[0] if title else part}: {row.ref}"  # another plan in the pack numbers rows the same way
             given = seen.setdefault(key, set())
             new = [_cite(f, parts) for f in _row_facts(row, key) if f.field not in given]
             if not given and title:

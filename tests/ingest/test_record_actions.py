@@ -124,3 +124,21 @@ def test_minuted_action_lines() -> None:
         ("Item 5 action 2", "owner", "Democratic Services", 2),
         ("Item 5 action 2", "action", "The Chairman asked that the report be circulated.", 1),
     }
+
+
+def test_two_plans_in_one_pack_keep_their_own_rows() -> None:
+    """A second plan that numbers its rows as the first does is keyed by its title, not merged into the first."""
+    header = "Ref\tAction\tLead\tDeadline"
+    doc = _doc("SEND Action Plan", header + "\n1.1\tMap needs.\tAna Lee\tMay 2025", "Youth Justice Plan")
+    doc = replace(
+        doc,
+        passages=(*doc.passages, replace(doc.passages[1], ordinal=3, text=header + "\n1.1\tHire.\tBo Yu\tJune 2025")),
+    )
+    doc = replace(doc, passages=tuple(replace(p, part_title="A" if i < 2 else "B") for i, p in enumerate(doc.passages)))
+    got = {(f.key, f.field, f.value) for f in actions.extract(doc) if f.field in ("owner", "plan")}
+    assert got == {
+        ("1.1", "owner", "Ana Lee"),
+        ("1.1", "plan", "SEND Action Plan"),
+        ("Youth Justice Plan: 1.1", "owner", "Bo Yu"),
+        ("Youth Justice Plan: 1.1", "plan", "Youth Justice Plan"),
+    }
