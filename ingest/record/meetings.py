@@ -170,7 +170,7 @@ def extract(doc: Document) -> list[Fact]:
             # One fact per thing said: an officer named again for a later item keeps the first citation; two votes
             # with the same counts in one item are two votes.
             seen: set[tuple[object, ...]] = set()
-            for f in facts:
+            for f in sorted(facts, key=lambda f: f.ordinal):  # in the paper's order: the opening line first
                 once = (f.field, f.value, f.detail) + ((f.ordinal,) if f.field in ("resolution", "vote") else ())
                 if once not in seen:
                     seen.add(once)

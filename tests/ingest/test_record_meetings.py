@@ -198,8 +198,9 @@ def test_name_lists_split_into_names_and_roles(text: str, expected: list[tuple[s
     assert split_names(text) == expected
 
 
-# Minutes in the styles of councils outside the corpus (district ModernGov, CMIS, Northern Ireland), written for this
-# test from public minutes' phrasing: the rules must read them without being tuned to Kent or Buckinghamshire.
+# Minutes in the styles of councils outside the corpus (a district's ModernGov, Northern Ireland, minutes with no
+# "Minutes of" line), written for this test from public minutes' phrasing: the rules must read them without being
+# tuned to Kent or Buckinghamshire.
 OTHER_STYLES = {
     "district.txt": (
         "Cabinet\n\n"
@@ -234,6 +235,17 @@ OTHER_STYLES = {
         "3. Report from Director of Finance\n\n"
         "It was proposed by Alderman A G Ewart, seconded by Councillor J Craig and agreed that the report be noted.\n"
     ),
+    "held.txt": (
+        "DISTRICT COUNCIL\n\n"
+        "CABINET held at COUNCIL CHAMBER - COUNCIL OFFICES, LONDON ROAD, on THURSDAY, 29 NOVEMBER 2018 at 7.00 pm\n\n"
+        "Present: Councillor H Rolfe (Leader, in the Chair), Councillors S Barker, S Howell and J Redfern\n\n"
+        "Officers in attendance: D French (Chief Executive) and A Webb (Director of Finance)\n\n"
+        "CA47 APOLOGIES FOR ABSENCE AND DECLARATIONS OF INTEREST\n\n"
+        "Apologies for absence were received from Councillor L Wells.\n\n"
+        "CA48 MINUTES OF THE PREVIOUS MEETING\n\n"
+        "The minutes of the meeting held on 18 October 2018 were signed by the Chairman as a correct record.\n\n"
+        "The meeting ended at 8.15pm.\n"
+    ),
 }
 EXPECTED = {
     "district.txt": {
@@ -259,6 +271,17 @@ EXPECTED = {
         ("present", "S Martin", None), ("other", "J Craig", None), ("apology", "J McCarthy", None),
         ("item", "Apologies", "1"), ("item", "Declarations of Interest", "2"),
         ("item", "Report from Director of Finance", "3"), ("resolution", "the report be noted.", "3"),
+    },
+    "held.txt": {
+        ("body", "Cabinet", None), ("date", "2018-11-29", None), ("start_time", "7.00 pm", None),
+        ("venue", "COUNCIL CHAMBER - COUNCIL OFFICES, LONDON ROAD", None), ("end_time", "8.15pm", None),
+        ("present", "H Rolfe", "Leader, in the Chair"), ("chair", "H Rolfe", None), ("present", "S Barker", None),
+        ("present", "S Howell", None), ("present", "J Redfern", None),
+        ("officer", "D French", "Chief Executive"), ("officer", "A Webb", "Director of Finance"),
+        ("item", "APOLOGIES FOR ABSENCE AND DECLARATIONS OF INTEREST", "CA47"), ("apology", "L Wells", None),
+        ("item", "MINUTES OF THE PREVIOUS MEETING", "CA48"),
+        ("resolution", "The minutes of the meeting held on 18 October 2018 were signed by the Chairman as a correct "
+         "record.", "CA48"),
     },
 }
 
