@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.lexical import STOPWORDS
 from index.search import Hit
@@ -32,9 +33,10 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> set[str]:
-    """Stemmed content words of a text."""
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+@lru_cache(maxsize=65536)
+def terms(text: str) -> frozenset[str]:
+    """Stemmed content words of a text (remembered: the same passages come back question after question)."""
+    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1)
 
 
 @dataclass(frozen=True)

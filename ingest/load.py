@@ -19,7 +19,7 @@ from ingest.segment import segment
 MAX_BYTES = 50 * 1024 * 1024
 # Bumped when reading or segmentation changes what a file becomes: part of every document id, so the next
 # ingest of an unchanged file replaces the passages an older version made.
-READER_VERSION = "2"
+READER_VERSION = "3"
 
 
 def content_hash(data: bytes, source: str = "", fields: dict[str, str] | None = None) -> str:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dotted", re.compile(r"^\s*(?:-\s+)?(\d{1,3}(?:\.\d{1,3})+)\.?(?=[\s\t]|$)")),
     ("num", re.compile(r"^\s*(?:-\s+)?(\d{1,3})\.(?=[\s\t]|$)")),
-    ("pnum", re.compile(r"^\s*(?:-\s+)?\((\d{1,2})\)(?=[\s\t]|$)|^\s*(?:-\s+)?(\d{1,2})\)(?=[\s\t]|$)")),
+    # "(2)" and "2)" are two styles: minutes number their paragraphs "2)" and may quote a motion's "(2)".
+    ("pnum", re.compile(r"^\s*(?:-\s+)?\((\d{1,2})\)(?=[\s\t]|$)")),
+    ("rnum", re.compile(r"^\s*(?:-\s+)?(\d{1,2})\)(?=[\s\t]|$)")),
     (
         "letter",
         re.compile(
@@ -56,6 +58,9 @@ class Numbering:
         if style == "dotted":
             self.stack = [s for s in self.stack if s[0] == "head"] + [(style, key)]
             return self.label()
+        if style == "dotted_quoted":  # a quotation inside the current point: the point's own numbering resumes
+            self.stack = [s for s in self.stack if s[0] != "dotted_quoted"] + [(style, key)]
+            return self.label()
         if style == "num" and not any(s[0] == "head" for s in self.stack):
             self.stack = [(style, key)]
             return self.label()
@@ -67,6 +72,11 @@ class Numbering:
         return self.label()
 
     def style_of(self, family: str, key: str) -> str:
+        if family == "dotted":
+            head = next((k for s, k in self.stack if s == "head"), None)
+            # Under minute 306, a "14.60" is a paragraph quoted from elsewhere (the constitution), not 306's own.
+            quoted = head is not None and re.fullmatch(r"\d{1,3}(\.\d{1,3})*", head) and not key.startswith(head + ".")
+            return "dotted_quoted" if quoted else "dotted"
         if family != "letter":
             return family
         upper = key.isupper()
@@ -82,7 +92,7 @@ class Numbering:
         """The open levels as one label: "88(2)(b)", "3.4(a)", "(iv)"."""
         out = ""
         for style, key in self.stack:
-            if style == "dotted" or not out and style in ("head", "num"):
+            if style == "dotted" or not out and style in ("head", "num", "dotted_quoted"):
                 out = key
             else:
                 out += f"({key})"

@@ -1,0 +1,76 @@
+"""The checks every answerer shares, on the real seed index: what declines, and why, before any answer is made."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answerer import Measures, Thresholds, verdict
+from assistant.engine import Assistant
+from assistant.frame import Catalog, frame
+from assistant.settings import Settings
+
+OPEN = Thresholds(cosine=0.0, coverage=0.0, focus=0.0)
+
+
+@pytest.fixture(scope="module")
+def assistant(seed_index, tmp_path_factory) -> Assistant:
+    return Assistant(Settings(home=tmp_path_factory.mktemp("unused")), index=seed_index)
+
+
+def _reason(assistant: Assistant, question: str) -> str | None:
+    return assistant.prepare(question, role="member").reason
+
+
+def test_an_answerable_question_passes(assistant):
+    assert _reason(assistant, "How long do children in Buckinghamshire wait for an autism assessment?") is None
+
+
+def test_a_council_with_no_papers_declines(assistant):
+    assert "Surrey" in _reason(assistant, "How long do children in Surrey wait for an autism assessment?")
+
+
+def test_a_year_no_passage_mentions_declines(assistant):
+    question = "How long did children in Buckinghamshire wait for an autism assessment in 1997?"
+    assert "1997" in _reason(assistant, question)
+
+
+def test_a_meeting_date_no_paper_holds_declines(assistant):
+    reason = _reason(assistant, "Who sent apologies to the select committee meeting on 3 February 2019?")
+    assert "2019-02-03" in reason
+
+
+def test_a_committee_no_paper_names_declines(assistant):
+    reason = _reason(assistant, "What did the Transport Scrutiny Committee say about caseloads in Buckinghamshire?")
+    assert "Transport Scrutiny Committee" in reason
+
+
+def test_since_a_year_does_not_need_the_year_in_a_passage(assistant):
+    reason = _reason(assistant, "How has the number of agency social workers in Buckinghamshire changed since 1999?")
+    assert reason is None or "1999" not in reason
+
+
+def test_an_inspection_year_the_index_does_not_hold_declines():
+    catalog = Catalog(
+        councils=frozenset({"London Borough of Camden"}),
+        inspections={"London Borough of Camden": frozenset({2025})},
+    )
+    f = frame("What overall judgement did Ofsted give Camden at its 2018 inspection?", catalog)
+    from assistant.answerer import _inspection_not_held
+
+    assert "2018" in _inspection_not_held(f, catalog)
+    assert _inspection_not_held(frame("What did Ofsted judge Camden at its 2025 inspection?", catalog), catalog) is None
+
+
+def test_thresholds_decide_only_what_no_hard_reason_decided():
+    measures = Measures(slot="figure", hard=None, cosine=0.5, coverage=0.4, focus=0.6)
+    assert verdict(measures, OPEN) is None
+    assert verdict(measures, Thresholds(0.6, 0.0, 0.0)) == "the closest passages are about something else"
+    assert verdict(measures, Thresholds(0.0, 0.0, 0.7)) == "no passage holds the figure asked for"
+    assert verdict(Measures("figure", None, 0.9, 0.9, 0.0), OPEN) == "no passage holds the figure asked for"
+    assert verdict(Measures("general", "no passage mentions 2019", 0.9, 0.9, 1.0), OPEN) == "no passage mentions 2019"
+
+
+def test_a_declined_answer_says_why_and_offers_related_passages(assistant):
+    answer = assistant.ask("How long did children in Buckinghamshire wait for an autism assessment in 1997?")
+    assert answer.abstained and "1997" in answer.declined_because
+    assert answer.related and answer.citations == []

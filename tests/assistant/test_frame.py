@@ -1,0 +1,71 @@
+"""The question frame: the slot asked for, the focus, and the council, meeting, years and body a question names."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.frame import Catalog, frame, slot_of
+
+CATALOG = Catalog(
+    councils=frozenset({"London Borough of Camden", "Kent County Council", "London Borough of Lewisham"}),
+    bodies=frozenset({"Cabinet", "County Council", "Children's & Education Select Committee", "Ofsted"}),
+    dates=frozenset({"2025-03-13"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "slot"),
+    [
+        ("How many children were waiting for an assessment?", "figure"),
+        ("How much did the council spend on agency staff?", "figure"),
+        ("When did the inspection start?", "date"),
+        ("Who sent apologies to the meeting?", "person"),
+        ("Which officer leads the work on repeat pregnancies?", "person"),
+        ("What overall effectiveness grade did Ofsted give Camden?", "judgement"),
+        ("What minimum hourly rate did the budget propose for grade KSA staff?", "figure"),  # a pay grade
+        ("What areas for improvement did Ofsted set Medway?", "list"),
+        ("Which recommendations did the select committee make?", "list"),
+        ("How have the judgements changed between 2016 and 2019?", "trend"),
+        ("Is the improvement plan on track?", "status"),
+        ("Why did the council withdraw the proposal?", "reason"),
+        ("Did the council agree the budget?", "yesno"),
+        ("What did the inquiry say about foster carers?", "general"),
+    ],
+)
+def test_slot_of_a_question(question, slot):
+    assert slot_of(question) == slot
+
+
+def test_a_named_council_is_resolved_and_kept_out_of_the_focus():
+    f = frame("What overall effectiveness grade did Ofsted give Camden's children's services in 2025?", CATALOG)
+    assert f.councils == ("London Borough of Camden",) and f.unknown_councils == ()
+    assert f.years == (2025,) and "camden" not in f.focus and "2025" not in f.focus
+    assert {"effectiveness", "grade"} <= set(f.focus)
+
+
+def test_a_council_the_index_does_not_hold_is_named_as_unknown():
+    f = frame("What did Surrey's children's services inspection find about caseloads?", CATALOG)
+    assert f.councils == () and f.unknown_councils == ("Surrey County Council",)
+
+
+def test_a_meeting_date_and_body_are_references_not_focus():
+    f = frame("Who sent apologies to the County Council meeting on 13 March 2025?", CATALOG)
+    assert f.dates == ("2025-03-13",) and f.bodies == ("County Council",)
+    assert f.focus == ("sent", "apologies")
+    assert f.slot == "person" and f.references
+
+
+def test_since_and_until_are_bounds_not_specifics():
+    f = frame("Has the timeliness of EHC assessments improved since the 2018 inspection?", CATALOG)
+    assert f.since == 2018 and f.years == (2018,)
+    assert frame("What happened before 2016?", CATALOG).until == 2016
+
+
+def test_temporal_words_and_the_papers_own_words():
+    latest = frame("Who led the latest inspection of Lewisham?", CATALOG)
+    assert latest.temporal == "latest" and "lead" in latest.expand  # minutes and reports say "Lead inspector"
+    assert "chairman" in frame("Who chaired the Cabinet?", CATALOG).expand
+
+
+def test_a_question_in_lower_case_still_names_its_council():
+    assert frame("what did ofsted say about camden", CATALOG).councils == ("London Borough of Camden",)
