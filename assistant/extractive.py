@@ -8,7 +8,6 @@ labels; a trend gives dated values in date order (assistant/shapes.py).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from index.lexical import STOPWORDS
 from index.search import Hit
 
 MAX_SENTENCES = {"figure": 2, "date": 2, "person": 2, "judgement": 2, "yesno": 2}  # others: 3
-KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£])|\n\s*\n|\n(?=\s*(?:[-•✓*◼]|\(?[a-z0-9]{1,3}[.)])\s)")
+_ROW = re.compile(_SENTENCE.pattern + r"|\n")  # in a table, each row is read alone
 _MARKER = re.compile(r"^\s*(?:[-•✓*▪◼]\s+)*(?:\(?(?:\d{1,3}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+)?")
 _WORD = re.compile(r"[a-z0-9£%]+(?:['’][a-z]+)?")
 NAVIGATION = ("heading", "contents")
@@ -39,22 +38,11 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1)
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a hit, with where it sits in the passage and how well it answers."""
-
-    hit_rank: int
-    start: int  # offset in the passage text
-    text: str  # tidied for reading
-    score: float
-    coverage: float  # share of the question's (weighted) focus words it holds
-    fills: bool = False  # holds the kind of fact asked for
-
-
 def sentences(text: str) -> list[tuple[int, str]]:
     """Sentences of a passage with their offsets; table rows and list items count as sentences."""
     out, pos = [], 0
-    for m in _SENTENCE.finditer(text):
+    splitter = _ROW if "\t" in text else _SENTENCE
+    for m in splitter.finditer(text):
         out.append((pos, text[pos : m.start()]))
         pos = m.end()
     out.append((pos, text[pos:]))
@@ -70,48 +58,6 @@ def tidy(sentence: str) -> str:
 def whole(text: str) -> bool:
     """A sentence a reader can take alone: starts as a sentence does and has a few words."""
     return len(text.split()) >= 4 and not text[:1].islower()
-
-
-def score_sentences(focus: set[str], hits: list[Hit], shows: re.Pattern[str] | None) -> list[Sentence]:
-    """Every sentence of the answering hits, scored by its focus words, its passage's and its rank."""
-    candidates = [
-        (rank, s, t, terms(t), context)
-        for rank, h in enumerate(hits)
-        if h.passage.kind not in NAVIGATION
-        for context in [terms(f"{h.passage.section} {h.passage.lead or ''} {h.passage.text}")]
-        for s, t in sentences(h.passage.text)
-    ]
-    if not candidates or not focus:
-        return []
-    n = len(candidates)
-    idf = {w: math.log(1 + n / (1 + sum(1 for c in candidates if w in c[3]))) for w in focus}
-    total = sum(idf.values()) or 1.0
-    out = []
-    for rank, start, text, words, context in candidates:
-        coverage = sum(idf[w] for w in focus & words) / total
-        in_context = sum(idf[w] for w in focus & context) / total
-        fills = bool(shows and shows.search(text))
-        score = 0.55 * coverage + 0.3 * in_context + 0.25 / (1 + rank) + (0.25 if fills else 0.0)
-        out.append(Sentence(rank, start, tidy(text), score, coverage, fills))
-    return out
-
-
-def best_sentences(scored: list[Sentence], slot: str) -> list[Sentence]:
-    """The sentence that answers first, then up to a few more near it in score, in reading order; no repeats."""
-    ranked = sorted((s for s in scored if whole(s.text)), key=lambda s: (-s.score, s.hit_rank, s.start))
-    if not ranked:
-        return []
-    best = ranked[0]
-    picked = [best]
-    limit = MAX_SENTENCES.get(slot, 3)
-    for s in ranked[1:]:
-        if len(picked) == limit or s.score < KEEP_RATIO * best.score:
-            break
-        if s.coverage == 0 or any(_same(s.text, p.text) for p in picked):
-            continue
-        picked.append(s)
-    rest = sorted(picked[1:], key=lambda s: (s.hit_rank, s.start))
-    return [best, *rest]
 
 
 def _same(a: str, b: str) -> bool:
@@ -133,9 +79,32 @@ class ExtractiveAnswerer:
     def __init__(self, neighbours: Callable[[Hit], list[Hit]] | None = None) -> None:
         self.neighbours = neighbours
 
+    def _led_into(self, lines: list[Line], hits: list[Hit]) -> list[Line]:
+        """A chosen lead-in ("... which states that Children's Services should:") brings what it leads into: the
+        rest of its passage, or the next passage of its paper when it ends its own."""
+        out: list[Line] = []
+        for line in lines:
+            out.append(line)
+            if not line.text.rstrip().endswith(":"):
+                continue
+            hit = hits[line.hit_rank]
+            said = [tidy(s) for _, s in sentences(hit.passage.text)]
+            after = said[said.index(line.text) + 1 :] if line.text in said else []
+            after = [s for s in after if all(s != o.text for o in lines)]
+            if not after and self.neighbours:
+                following = [h for h in self.neighbours(hit, reach=1) if h.passage.ordinal == hit.passage.ordinal + 1]
+                if following and following[0].passage.kind not in NAVIGATION:
+                    nxt = following[0]
+                    if nxt not in hits:
+                        hits.append(nxt)
+                    out += [Line(tidy(s), hits.index(nxt)) for _, s in sentences(nxt.passage.text)[:3]]
+            else:
+                out += [Line(s, line.hit_rank) for s in after[:3]]
+        return out
+
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
+        from assistant.choose import choose
         from assistant.models import Answer
-        from assistant.rerank import SLOT_SHOWS
         from assistant.shapes import compose, list_lines, trend_lines
 
         focus = terms(" ".join(frame.focus)) or terms(query)
@@ -146,8 +115,9 @@ class ExtractiveAnswerer:
         elif frame.slot == "trend":
             lines = trend_lines(frame, hits, focus)
         if not lines:
-            scored = score_sentences(focus, hits, SLOT_SHOWS.get(frame.slot))
-            lines = [Line(s.text, s.hit_rank) for s in best_sentences(scored, frame.slot)]
+            chosen = choose(frame, hits, MAX_SENTENCES.get(frame.slot, 3))
+            lines = [Line(c.text, c.hit_rank) for c in chosen]
+            lines = self._led_into(lines, hits)
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         return compose(question, query, hits, lines)

@@ -1,10 +1,14 @@
-"""Learn the reranker's weights on the tune split: pairwise logistic regression over the hybrid search's candidates.
+"""Learn the reranker's and the sentence chooser's weights on the tune split. The report split is never read.
 
-Run: `python -m evals.train_rerank` with $COUNCIL_HOME holding the seeds and the corpus PDFs. For each answerable
-tune question the assistant's own retrieval gives its candidates; a candidate is relevant when it holds one of
-the question's evidence quotes. Every (relevant, other) pair of one question is a training example for
-w . (x_relevant - x_other) > 0, with an L2 penalty on standardised features. The report split is never read.
-Writes assistant/rerank.json: the weights, the standardisation, and what they were learned on.
+Run: `python -m evals.train_rerank` with $COUNCIL_HOME holding the seeds and the corpus PDFs.
+1. Reranker: for each answerable tune question the assistant's own retrieval gives its candidates; a candidate is
+   relevant when it holds one of the question's evidence quotes. Every (relevant, other) pair of one question is an
+   example for w . (x_relevant - x_other) > 0 (pairwise logistic regression, L2 on standardised features).
+   Writes assistant/rerank.json.
+2. Chooser: with the new reranker, each sentence of the passages an answer is built from is a candidate; it is
+   wanted when it holds a key fact or is part of an evidence quote. Pairwise logistic regression as above; then
+   the margin within which a further sentence joins is the one that maximises key-fact recall plus citation
+   precision on the tune split. Writes assistant/choose.json.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant import choose as chooser
 from assistant.rerank import FEATURES, WEIGHTS, features
 from evals.dataset import load_dataset
 from evals.match import supported_quotes
@@ -67,6 +72,51 @@ def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = L2) -> tuple[np.n
     return w, mean, scale
 
 
+def _wanted(text: str, q) -> bool:
+    low = " ".join(text.lower().split())
+    if any(f.lower() in low for f in q.key_facts):
+        return True
+    return any(len(low) >= 25 and low.rstrip(".") in " ".join(e.quote.lower().split()) for e in q.evidence)
+
+
+def collect_sentences(assistant, questions) -> list[tuple[list, np.ndarray, np.ndarray, object]]:
+    """(candidates, features, wanted, question) for each answerable question, as the answerer would see them."""
+    from assistant.engine import access_for
+    from index.search import Timings
+
+    out = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        access = access_for("member")
+        f, hits = assistant.retrieve(q.question, assistant.settings.k, None, access, Timings(), q.question)
+        found, x = chooser.candidates(f, hits)
+        if found:
+            out.append((found, x, np.array([_wanted(c.text, q) for c in found]), (q, hits)))
+    return out
+
+
+def pick_margin(rows, model: chooser.Chooser) -> float:
+    """How close to the best a further sentence must score: best key-fact recall plus citation precision on tune."""
+    best = (-1.0, 1.0)
+    for margin in [k / 10 for k in range(0, 31)]:
+        m = chooser.Chooser(model.weights, model.mean, model.scale, margin)
+        kf = prec = 0.0
+        for found, x, _, (q, hits) in rows:
+            p = m.scores(x)
+            order = sorted(range(len(found)), key=lambda i: -p[i])
+            picked = [order[0]] + [i for i in order[1:3] if p[i] >= p[order[0]] - margin]
+            said = " ".join(found[i].text.lower() for i in picked)
+            kf += sum(f.lower() in said for f in q.key_facts) / max(len(q.key_facts), 1)
+            cited = {found[i].hit_rank for i in picked}
+            prec += sum(bool(supported_quotes(hits[r].doc["source"], hits[r].passage.text, q.evidence)) or any(
+                f.lower() in hits[r].passage.text.lower() for f in q.key_facts) for r in cited) / len(cited)
+        score = (kf + prec) / len(rows)
+        if score > best[0]:
+            best = (score, margin)
+    return best[1]
+
+
 def recall_at(data: list[tuple[np.ndarray, np.ndarray]], order_scores, k: int = 5) -> float:
     """Share of questions with a relevant candidate in the top k when ranked by order_scores(x)."""
     hit = 0
@@ -109,6 +159,39 @@ def main() -> None:
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("trained_on", "tune_hit@5")}, indent=2))
     for name, value in sorted(zip(FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
+        print(f"{name:>18} {value:+.3f}")
+    train_chooser(questions, args.dataset)
+
+
+def train_chooser(questions, dataset: Path) -> None:
+    """Stage 2: the sentence chooser, on the passages the new reranker gives."""
+    from assistant.engine import Assistant
+    from assistant.rerank import load as load_reranker
+    from assistant.settings import Settings
+
+    load_reranker.cache_clear()
+    assistant = Assistant(Settings())
+    rows = collect_sentences(assistant, questions)
+    w, mean, scale = fit([(x, y) for _, x, y, _ in rows if y.any() and (~y).any()])
+    margin = pick_margin(rows, chooser.Chooser(w, mean, scale, 1.0))
+    result = {
+        "features": list(chooser.FEATURES),
+        "weights": [round(float(v), 6) for v in w],
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "margin": margin,
+        "trained_on": {
+            "dataset": dataset.name,
+            "split": "tune",
+            "questions": len(rows),
+            "sentences": int(sum(len(y) for _, _, y, _ in rows)),
+            "wanted": int(sum(int(y.sum()) for _, _, y, _ in rows)),
+            "l2": L2,
+        },
+    }
+    chooser.WEIGHTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("trained_on", "margin")}, indent=2))
+    for name, value in sorted(zip(chooser.FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
         print(f"{name:>18} {value:+.3f}")
 
 

@@ -1,0 +1,167 @@
+"""Which sentences of the ranked passages answer the question: a small model learned on the tune split.
+
+Each sentence of the answering passages gets a few plain features (its passage's place in the reranked list,
+how much of the question's focus it and its passage hold, whether it holds the kind of fact asked for and the
+year or date named, its length and place in the passage); a logistic model learned on the tune split
+(`python -m evals.train_rerank`, which writes choose.json beside this file, by pairwise logistic regression as the
+reranker is) scores each. The answer opens with the best and adds others within a margin chosen on the tune split.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.extractive import NAVIGATION, sentences, stem, terms, tidy, whole
+from assistant.frame import Frame
+from assistant.rerank import SLOT_SHOWS
+from index.lexical import STOPWORDS
+from index.search import Hit
+
+WEIGHTS = Path(__file__).with_name("choose.json")
+FEATURES = (
+    "passage_rank",
+    "first_passage",
+    "focus_sentence",
+    "focus_passage",
+    "slot_fill",
+    "slot_near_focus",
+    "year_or_date",
+    "words",
+    "first_sentence",
+    "digits",
+    "lead_in",
+    "table_row",
+    "idf_focus",
+    "bigrams",
+    "capitals",
+)
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may go into the answer: its passage (by rank) and its tidied text."""
+
+    hit_rank: int
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chooser:
+    """The learned weights (FEATURES order) over standardised features, and how close to the best a second
+    sentence must score to join the answer."""
+
+    weights: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    margin: float
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = WEIGHTS) -> Chooser:
+    """The learned chooser; features it does not name weigh nothing."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    columns = zip(data["features"], data["weights"], data["mean"], data["scale"], strict=True)
+    by_name = {n: (w, m, s) for n, w, m, s in columns}
+    w, m, s = (np.array([by_name.get(f, (0.0, 0.0, 1.0))[k] for f in FEATURES]) for k in range(3))
+    return Chooser(w, m, np.where(s > 0, s, 1.0), float(data.get("margin", 1.0)))
+
+
+def candidates(frame: Frame, hits: list[Hit]) -> tuple[list[Candidate], np.ndarray]:
+    """The answering passages' whole sentences and their features (one row of FEATURES each)."""
+    focus = terms(" ".join(frame.focus)) or terms(frame.question)
+    shows = SLOT_SHOWS.get(frame.slot)
+    named = [str(y) for y in frame.years] + list(frame.dates)
+    pairs = _bigrams(frame.question)
+    out: list[Candidate] = []
+    rows: list[list[float]] = []
+    seen: list[frozenset[str]] = []
+    for rank, h in enumerate(hits):
+        p = h.passage
+        if p.kind in NAVIGATION:
+            continue
+        context = terms(f"{p.section} {p.part_title or ''} {h.doc.get('title') or ''} {p.lead or ''} {p.text}")
+        table = "\t" in p.text
+        for n, (start, raw) in enumerate(sentences(p.text)):
+            text = tidy(raw)
+            if not whole(text) and not table:
+                continue
+            words = terms(text)
+            seen.append(words)
+            share = len(focus & words) / len(focus) if focus else 0.0
+            fills = bool(shows and shows.search(text))
+            out.append(Candidate(rank, start, text))
+            rows.append(
+                [
+                    1.0 / (1 + rank),
+                    float(rank == 0),
+                    share,
+                    len(focus & context) / len(focus) if focus else 0.0,
+                    float(fills),
+                    float(fills and share > 0),
+                    float(any(x in raw for x in named)),
+                    math.log(1 + len(text.split())),
+                    float(n == 0),
+                    float(bool(_DIGIT.search(text))),
+                    float(text.rstrip().endswith(":")),
+                    float(table),
+                    0.0,  # idf_focus, below: it needs every candidate's words
+                    len(pairs & _bigrams(text)) / len(pairs) if pairs else 0.0,
+                    _capitals(text),
+                ]
+            )
+    x = np.asarray(rows, dtype=np.float64).reshape(len(out), len(FEATURES))
+    if len(out) and focus:
+        # A focus word few of these sentences hold says more than one they all hold.
+        idf = {w: math.log(1 + len(seen) / (1 + sum(w in s for s in seen))) for w in focus}
+        total = sum(idf.values()) or 1.0
+        x[:, FEATURES.index("idf_focus")] = [sum(idf[w] for w in focus & s) / total for s in seen]
+    return out, x
+
+
+def _capitals(text: str) -> float:
+    """The share of letters in capitals: a title line in capitals is a heading, not an answer."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Consecutive content words, stemmed: "lead inspector", "child protection", "foster carers"."""
+    words = [w for w in re.findall(r"[a-z0-9£%]+", text.lower()) if w not in STOPWORDS]
+    stems = [stem(w) for w in words]
+    return frozenset(zip(stems, stems[1:], strict=False))
+
+
+def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
+    """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
+    found, x = candidates(frame, hits)
+    if not found:
+        return []
+    chooser = chooser or load()
+    score = chooser.scores(x)
+    order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))
+    best = found[order[0]]
+    rest: list[Candidate] = []
+    for i in order[1:]:
+        if len(rest) + 1 >= limit or score[i] < score[order[0]] - chooser.margin:
+            break
+        if any(_same(found[i].text, c.text) for c in (best, *rest)):
+            continue
+        rest.append(found[i])
+    return [best, *sorted(rest, key=lambda c: (c.hit_rank, c.start))]
+
+
+def _same(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) >= 0.8 * min(len(wa), len(wb))
