@@ -1,4 +1,4 @@
-"""`council ingest|passages|search|ask|chat|serve|eval|demo`: each a thin layer over a library function."""
+"""`council ingest|passages|search|ask|record|chat|serve|eval|demo`: each a thin layer over a library function."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from assistant import record_cli
 from ingest.errors import CouncilError
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
@@ -178,6 +179,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from assistant.record_cli import run
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the model loads with the index: no bar of its own
+    index = _index(args)  # opening the index reads the record again if the extractors changed
+    try:
+        return run(args, index.store)
+    finally:
+        index.close()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.service import serve
 
@@ -259,6 +271,8 @@ def parser() -> argparse.ArgumentParser:
     )
     filters(sp)
     sp.set_defaults(func=cmd_ask)
+
+    record_cli.add_parser(sub, cmd_record)
 
     sp = sub.add_parser("serve", help="run the HTTP service and web page")
     sp.add_argument("--host")
