@@ -97,7 +97,12 @@ class Measures:
 
 
 def measure(
-    frame: Frame, hits: list[Hit], catalog: Catalog, coverage: float, mentioned: Callable[[str], bool] = bool
+    frame: Frame,
+    hits: list[Hit],
+    catalog: Catalog,
+    coverage: float,
+    mentioned: Callable[[str], bool] = bool,
+    weights: dict[str, float] | None = None,
 ) -> Measures:
     """The check's measures of one question.
 
@@ -107,16 +112,21 @@ def measure(
     top = hits[:ABSTAIN_DEPTH]
     cosine = max((h.dense for h in hits if h.dense is not None), default=0.0)
     answering = [h for h in top if h.passage.kind not in ("heading", "contents")]
-    focus = max((sentence_focus(frame, h) for h in answering), default=0.0)
+    focus = max((sentence_focus(frame, h, weights) for h in answering), default=0.0)
     return Measures(frame.slot, _hard_reason(frame, hits, catalog, mentioned), cosine, coverage, focus)
 
 
-def sentence_focus(frame: Frame, hit: Hit) -> float:
+def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = None) -> float:
     """The best share of the focus words held by one sentence of the passage that holds the fact asked for,
-    read with the passage's heading and paper title (a sentence under "Caseloads" is about caseloads)."""
-    focus = terms(" ".join(frame.focus))
+    read with the passage's heading and paper title (a sentence under "Caseloads" is about caseloads).
+
+    `weights` (word -> IDF) make a rare focus word count for more than a common one; equal weights without them.
+    """
+    weigh = {stem_of: (weights or {}).get(w, 1.0) for w in frame.focus for stem_of in terms(w)}
+    focus = frozenset(weigh)
     if not focus:
         return 1.0 if fills_slot(frame, hit) else 0.0
+    total = sum(weigh.values()) or 1.0
     p = hit.passage
     context = terms(f"{p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
     shows = SLOT_SHOWS.get(frame.slot)
@@ -125,7 +135,7 @@ def sentence_focus(frame: Frame, hit: Hit) -> float:
         s = tidy(raw)  # a paragraph's own number is not a figure
         if shows is not None and not shows.search(s):
             continue
-        best = max(best, len(focus & (terms(s) | context)) / len(focus))
+        best = max(best, sum(weigh[w] for w in focus & (terms(s) | context)) / total)
     return best
 
 
@@ -185,9 +195,10 @@ def decline_reason(
     thresholds: Thresholds,
     coverage: float,
     mentioned: Callable[[str], bool] = bool,
+    weights: dict[str, float] | None = None,
 ) -> str | None:
     """Why the papers do not answer the question, or None when they may (see `measure`)."""
-    return verdict(measure(frame, hits, catalog, coverage, mentioned), thresholds)
+    return verdict(measure(frame, hits, catalog, coverage, mentioned, weights), thresholds)
 
 
 def _date_in(iso: str, text: str) -> bool:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extractive import NAVIGATION, sentences, stem, terms, tidy, whole
+from assistant.extractive import NAVIGATION, bigrams, sentences, terms, tidy, whole
 from assistant.frame import Frame
 from assistant.rerank import SLOT_SHOWS
-from index.lexical import STOPWORDS
 from index.search import Hit
 
 WEIGHTS = Path(__file__).with_name("choose.json")
@@ -83,7 +82,7 @@ def candidates(frame: Frame, hits: list[Hit]) -> tuple[list[Candidate], np.ndarr
     focus = terms(" ".join(frame.focus)) or terms(frame.question)
     shows = SLOT_SHOWS.get(frame.slot)
     named = [str(y) for y in frame.years] + list(frame.dates)
-    pairs = _bigrams(frame.question)
+    pairs = bigrams(frame.question)
     out: list[Candidate] = []
     rows: list[list[float]] = []
     seen: list[frozenset[str]] = []
@@ -117,7 +116,7 @@ def candidates(frame: Frame, hits: list[Hit]) -> tuple[list[Candidate], np.ndarr
                     float(text.rstrip().endswith(":")),
                     float(table),
                     0.0,  # idf_focus, below: it needs every candidate's words
-                    len(pairs & _bigrams(text)) / len(pairs) if pairs else 0.0,
+                    len(pairs & bigrams(text)) / len(pairs) if pairs else 0.0,
                     _capitals(text),
                 ]
             )
@@ -134,34 +133,3 @@ def _capitals(text: str) -> float:
     """The share of letters in capitals: a title line in capitals is a heading, not an answer."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-
-
-def _bigrams(text: str) -> frozenset[tuple[str, str]]:
-    """Consecutive content words, stemmed: "lead inspector", "child protection", "foster carers"."""
-    words = [w for w in re.findall(r"[a-z0-9£%]+", text.lower()) if w not in STOPWORDS]
-    stems = [stem(w) for w in words]
-    return frozenset(zip(stems, stems[1:], strict=False))
-
-
-def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
-    """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
-    found, x = candidates(frame, hits)
-    if not found:
-        return []
-    chooser = chooser or load()
-    score = chooser.scores(x)
-    order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))
-    best = found[order[0]]
-    rest: list[Candidate] = []
-    for i in order[1:]:
-        if len(rest) + 1 >= limit or score[i] < score[order[0]] - chooser.margin:
-            break
-        if any(_same(found[i].text, c.text) for c in (best, *rest)):
-            continue
-        rest.append(found[i])
-    return [best, *sorted(rest, key=lambda c: (c.hit_rank, c.start))]
-
-
-def _same(a: str, b: str) -> bool:
-    wa, wb = set(a.lower().split()), set(b.lower().split())
-    return len(wa & wb) >= 0.8 * min(len(wa), len(wb))

@@ -81,9 +81,13 @@ class Assistant:
         f = frame(query, self.catalog(access))  # a follow-up's query carries the question it follows
         if question and question != query:
             f = replace(f, slot=slot_of(question))  # but what it asks for is its own ("and what about X?")
+        drop: tuple[str, ...] = ()
         if f.councils and len(f.councils) == 1 and not (filters and filters.council):
             filters = replace(filters or Filters(), council=f.councils[0])
-        hits = self.index.search(query, k=CANDIDATES, filters=filters, access=access, timings=timings, expand=f.expand)
+            drop = f.council_words  # every paper left is that council's: its name no longer tells them apart
+        hits = self.index.search(
+            query, k=CANDIDATES, filters=filters, access=access, timings=timings, expand=f.expand, drop=drop
+        )
         return f, hits
 
     def retrieve(
@@ -129,7 +133,13 @@ class Assistant:
         """Why the papers do not answer, or None: asked before any answerer (or model) sees the passages."""
         coverage = self.index.coverage(f.question, hits[:5]) if hits else 0.0
         return decline_reason(
-            f, hits, self.catalog(access), self.thresholds, coverage, lambda phrase: self.index.mentions(phrase, access)
+            f,
+            hits,
+            self.catalog(access),
+            self.thresholds,
+            coverage,
+            lambda phrase: self.index.mentions(phrase, access),
+            self.index.idf(f.focus),
         )
 
     def prepare(

@@ -60,6 +60,13 @@ def whole(text: str) -> bool:
     return len(text.split()) >= 4 and not text[:1].islower()
 
 
+@lru_cache(maxsize=65536)
+def bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Consecutive content words, stemmed: "lead inspector", "child protection", "foster carers"."""
+    stems = [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return frozenset(zip(stems, stems[1:], strict=False))
+
+
 def _same(a: str, b: str) -> bool:
     wa, wb = set(a.lower().split()), set(b.lower().split())
     return len(wa & wb) >= 0.8 * min(len(wa), len(wb))

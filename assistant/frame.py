@@ -128,6 +128,7 @@ class Frame:
     figures: tuple[str, ...] = ()  # amounts and percentages named
     kinds: frozenset[str] = field(default_factory=frozenset)  # passage kinds the words point to
     expand: tuple[str, ...] = ()  # the papers' words for the question's, added to the lexical search
+    council_words: tuple[str, ...] = ()  # the words of the councils named ("camden", "borough"...)
 
     @property
     def references(self) -> bool:
@@ -207,4 +208,6 @@ def frame(question: str, catalog: Catalog) -> Frame:
         kinds=frozenset(wanted_kinds(question)),
         expand=tuple(dict.fromkeys(w for word in re.findall(r"[a-z]+", question.lower())
                                    for w in _PAPERS_WORDS.get(word, ()))),
+        council_words=tuple(sorted({w.lower() for c in named for w in re.findall(r"[A-Za-z]+", c)}
+                                   & set(re.findall(r"[a-z]+", question.lower())))),
     )

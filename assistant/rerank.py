@@ -9,6 +9,7 @@ whether it is navigation) weighed by a linear model learned on the tune split by
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extractive import terms
+from assistant.extractive import bigrams, terms
 from assistant.frame import Frame
 from index.search import Hit
 
@@ -40,6 +41,10 @@ FEATURES = (
     "short",
     "lead_in",
     "recency",
+    "idf_focus",
+    "bigrams",
+    "section_focus",
+    "length",
 )
 
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -107,6 +112,11 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
     lexical_top = max((h.lexical or 0.0 for h in hits), default=0.0) or 1.0
     recency = _recency(frame, hits)
     shows = SLOT_SHOWS.get(frame.slot)
+    pairs = bigrams(frame.question)
+    held = [terms(f"{h.passage.text} {h.passage.section}") for h in hits]
+    # A focus word few candidates hold tells them apart better than one they all hold ("supervision", not "social").
+    idf = {w: math.log(1 + len(hits) / (1 + sum(w in s for s in held))) for w in focus}
+    idf_total = sum(idf.values()) or 1.0
     rows = []
     for rank, h in enumerate(hits):
         p, d = h.passage, h.doc
@@ -145,6 +155,10 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
                 float(len(text) < 60),
                 float(text.rstrip().endswith(":")),
                 recency[rank],
+                sum(idf[w] for w in focus & held[rank]) / idf_total,
+                len(pairs & bigrams(f"{p.section} {text}")) / len(pairs) if pairs else 0.0,
+                len(focus & terms(p.section.rsplit(" > ", 1)[-1])) / len(focus) if focus else 0.0,
+                math.log(1 + len(text)),
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))

@@ -31,7 +31,14 @@ def measured(assistant: Assistant, question: str):
     access = access_for("member")
     f, hits = assistant.retrieve(question, assistant.settings.k, None, access, Timings(), question=question)
     coverage = assistant.index.coverage(question, hits[:5]) if hits else 0.0
-    return measure(f, hits, assistant.catalog(access), coverage, lambda p: assistant.index.mentions(p, access))
+    return measure(
+        f,
+        hits,
+        assistant.catalog(access),
+        coverage,
+        lambda p: assistant.index.mentions(p, access),
+        assistant.index.idf(f.focus),
+    )
 
 
 def main() -> None:

@@ -197,6 +197,13 @@ class BM25:
         self.scratch.execute("DELETE FROM s")
         return out
 
+    def idf(self, words: list[str]) -> list[float]:
+        """Each word's inverse document frequency over the whole index, as BM25 weighs it (0 when unknown)."""
+        out = []
+        for toks in self.tokens(words):
+            out.append(max((self._idf(len(self._postings(t)[0])) for t in toks if t in self.vocab), default=0.0))
+        return out
+
     def _postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
         """Live (rows, frequencies) of one token across the segments."""
         tid = self.vocab.get(token)

@@ -199,6 +199,10 @@ class Index:
         rows = db.execute(f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}", params)
         return Selection(np.fromiter((r[0] for r in rows), dtype=np.int64), excluded=False)
 
+    def idf(self, words: tuple[str, ...]) -> dict[str, float]:
+        """How rare each word is in the index: a question's rare words are the ones its answer must hold."""
+        return dict(zip(words, self.bm25.idf(list(words)), strict=True)) if words else {}
+
     def mentions(self, phrase: str, access: tuple[str, ...] = ("public",)) -> bool:
         """Whether any passage the caller may read holds the phrase (its words in order, as FTS5 tokenises)."""
         words = re.findall(r"\w+", phrase.lower())
@@ -226,10 +230,12 @@ class Index:
         mode: str = "hybrid",
         timings: Timings | None = None,
         expand: tuple[str, ...] = (),
+        drop: tuple[str, ...] = (),
     ) -> list[Hit]:
         """The k passages that best answer `query` among those the filters and access admit.
 
-        `expand` adds words to the lexical query only (the papers' words for the question's: "led" -> "lead").
+        `expand` adds words to the lexical query only (the papers' words for the question's: "led" -> "lead");
+        `drop` takes words out of it (a council's name, once the filter keeps to its papers, tells nothing).
         """
         if mode not in MODES:
             raise BadRequest(f"mode must be one of {', '.join(MODES)}")
@@ -253,7 +259,8 @@ class Index:
             t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
         if mode in ("hybrid", "rrf", "lexical"):
             t0 = time.perf_counter()
-            words = lexical.query_terms(" ".join((query, *expand)))
+            gone = {f'"{w.lower()}"' for w in drop}
+            words = [w for w in lexical.query_terms(" ".join((query, *expand))) if w not in gone]
             lex = self.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked)
             t.lexical_ms = (time.perf_counter() - t0) * 1e3
         t0 = time.perf_counter()
