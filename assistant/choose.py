@@ -133,3 +133,25 @@ def _capitals(text: str) -> float:
     """The share of letters in capitals: a title line in capitals is a heading, not an answer."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
+    """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
+    found, x = candidates(frame, hits)
+    if not found:
+        return []
+    chooser = chooser or load()
+    score = chooser.scores(x)
+    order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))
+    best = found[order[0]]
+    rest: list[Candidate] = []
+    for i in order[1:]:
+        if len(rest) + 1 >= limit or score[i] < score[order[0]] - chooser.margin:
+            break
+        if any(_same(found[i].text, c.text) for c in (best, *rest)):
+            continue
+        rest.append(found[i])
+    return [best, *sorted(rest, key=lambda c: (c.hit_rank, c.start))]
+
+
+def _same(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) >= 0.8 * min(len(wa), len(wb))
