@@ -1,4 +1,4 @@
-"""The web page: the chat at /, the library at /library, and their static files.
+"""The web page: the chat at /, the library at /library, the record at /record, and their static files.
 
 The pages carry no paper's content. Their scripts fetch it from the JSON API with the visitor's own key,
 so the API's access rules are the only ones, and nothing a page shows outlives the key it was fetched with.
@@ -32,6 +32,14 @@ HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+}
+
+# The record page's views and their names, in the order of its tabs (each the API's GET /record/{view}).
+RECORD_VIEWS = {
+    "meetings": "Meetings",
+    "recommendations": "Recommendations",
+    "actions": "Actions",
+    "inspections": "Inspection timeline",
 }
 
 router = APIRouter()
@@ -73,6 +81,14 @@ def library_page(request: Request, engine: EngineDep) -> HTMLResponse:
 def document_page(request: Request, doc_id: str) -> HTMLResponse:
     """One paper, passage by passage with its labels (fetched by the script, so a hidden paper stays hidden)."""
     return _page(request, "document.html", "library", doc_id=doc_id)
+
+
+@router.get("/record", response_class=HTMLResponse, include_in_schema=False)
+def record_page(request: Request, view: str = "meetings") -> HTMLResponse:
+    """The council's record, one view at a time (filled by the script from GET /record/{view} with the key)."""
+    if view not in RECORD_VIEWS:
+        raise NotFound(f"no such view of the record; expected one of {', '.join(RECORD_VIEWS)}")
+    return _page(request, "record.html", "record", view=view, views=RECORD_VIEWS)
 
 
 @router.get("/static/{name}", include_in_schema=False)

@@ -444,3 +444,184 @@ def test_the_pages_pass_axe(browser, base_url):
         assert axe_violations(page) == [], "a paper"
     finally:
         tab.close()
+
+
+# --- the record ------------------------------------------------------------------------------
+# Last in the module: the record's test papers stay uploaded from the first test that asks for them to the module's end.
+
+RECORD_SHOT = ROOT / "docs" / "record.png"
+
+
+@pytest.fixture(scope="module")
+def record_papers(http) -> Iterator[tuple[str, str]]:
+    """The record's public inquiry report and restricted minutes (tests/assistant/record_papers.py), then removed."""
+    from record_papers import delete, upload_minutes, upload_voice
+
+    voice, minutes = upload_voice(http), upload_minutes(http)
+    yield voice, minutes
+    delete(http, voice, minutes)
+
+
+def record_loaded(page) -> None:
+    """Wait until the record's script has shown the view (or said why it shows nothing)."""
+    expect(page.locator("#record-status")).not_to_have_text("Loading the record…")
+
+
+def cited_target(page, link):
+    """Follow a row's citation link: the paper opens at the cited passage, marked and focused."""
+    href = link.get_attribute("href")
+    doc_id, ordinal = re.fullmatch(r"/library/([0-9a-f]+)#p(\d+)", href).groups()
+    link.click()
+    expect(page).to_have_url(re.compile(f"/library/{doc_id}#p{ordinal}$"))
+    target = page.locator(f"#p{ordinal}")
+    expect(target).to_have_class(re.compile(r"\btarget\b"))
+    expect(target).to_be_focused()
+    return target
+
+
+def test_the_record_page_is_not_cached_and_names_only_its_views(http):
+    for view in ("meetings", "recommendations", "actions", "inspections"):
+        r = http.get("/record", params={"view": view})
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert 'aria-current="page">' in r.text and "http://" not in r.text and "https://" not in r.text
+    r = http.get("/record", params={"view": "minutes"})
+    assert r.status_code == 404 and "meetings, recommendations, actions, inspections" in r.json()["detail"]
+
+
+def test_the_record_shows_a_meeting_picked_by_keyboard_and_links_each_row(page, http, corpus, record_papers):
+    page.goto("/")
+    page.locator(".site-nav a", has_text="Record").click()
+    expect(page).to_have_url(re.compile(r"/record(\?meeting=.*)?$"))  # the meeting shown goes in the address
+    expect(page.locator(".record-nav a[aria-current=page]")).to_have_text("Meetings")
+    record_loaded(page)
+    meetings = http.get("/record/meetings").json()
+    options = page.locator("#meeting-pick option")
+    expect(options).to_have_count(len(meetings))
+    expect(page.locator("#meeting-pick")).to_have_value(meetings[-1]["id"])  # the newest, until one is picked
+    page.focus("#meeting-pick")
+    for _ in range(len(meetings) - 1):
+        page.keyboard.press("ArrowUp")
+    first = meetings[0]
+    expect(page.locator("#meeting-title")).to_have_text("Children's Select Committee, 2 October 2018")
+    assert page.evaluate("new URL(location.href).searchParams.get('meeting')") == first["id"]  # linkable
+    attendance = page.locator("table[aria-labelledby=m-attendance] tbody tr")
+    expect(attendance.first.locator("th, td")).to_have_text(["Dev Dhillon", "Chairman", re.compile(r"^§\d+")])
+    expect(attendance).to_have_count(len(first["present"]))  # the chair, listed as present, once
+    items = page.locator("table[aria-labelledby=m-items] tbody tr")
+    expect(items).to_have_count(len(first["items"]))
+    expect(items.filter(has_text="Item 3")).to_contain_text("were agreed as a correct record")
+    substitute = page.locator("table[aria-labelledby=m-substitutes] tbody tr")
+    expect(substitute).to_have_count(1)
+    expect(substitute.locator("th, td")).to_have_text(["Mrs A Wight", "Mrs P Birchley", re.compile(r"^¶\d+")])
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(RECORD_SHOT))
+
+    link = substitute.locator("a.cite")
+    link.focus()  # by keyboard: the citation is a link, and Enter follows it
+    href = link.get_attribute("href")
+    page.keyboard.press("Enter")
+    ordinal = href.rsplit("#p", 1)[1]
+    expect(page).to_have_url(re.compile(f"/library/{first['paper']['doc_id']}#p{ordinal}$"))
+    expect(page.locator(f"#p{ordinal}")).to_be_focused()
+    expect(page.locator(f"#p{ordinal}")).to_contain_text("substituting for Mrs P Birchley")
+
+
+def test_the_recommendations_tracker_shows_what_became_of_each(page, http, corpus, record_papers):
+    voice, _ = record_papers
+    page.goto("/record?view=recommendations")
+    record_loaded(page)
+    book = http.get("/record/recommendations").json()
+    rows = page.locator("table[aria-labelledby=recs] tbody tr")
+    expect(rows).to_have_count(len(book["recommendations"]))
+    four = rows.filter(has_text="A young people's panel should be set up")
+    expect(four.locator("th")).to_have_text("Recommendation 4")
+    expect(four).to_contain_text("Implemented in Children's Select Committee agenda (2 October 2018)", ignore_case=True)
+    two = rows.filter(has_text="The Corporate Parenting Panel should hear")
+    expect(two).to_contain_text("No later status found")
+    unlinked = page.locator("table[aria-labelledby=unlinked] tbody tr")
+    expect(unlinked).to_have_count(len(book["unlinked_statuses"]))
+    expect(unlinked.first).to_contain_text("Permanent Exclusions inquiry report")
+    assert not [m for m in ("Quillfeather", "Exempt minutes") if m in page.content()]
+    status = cited_target(page, four.locator("ul.cited a.cite"))  # the later paper's paragraph that says so
+    expect(status).to_contain_text("Voice of the Child Inquiry")
+
+    page.goto("/record?view=recommendations")
+    use_key(page, "mem-key")
+    record_loaded(page)
+    two = page.locator("table[aria-labelledby=recs] tbody tr", has_text="The Corporate Parenting Panel should hear")
+    expect(two).to_contain_text("rejected in Exempt minutes: Quillfeather Panel (3 March 2020)", ignore_case=True)
+
+
+def test_the_action_list_filters_by_date(page, http, corpus, record_papers):
+    page.goto("/record?view=actions")
+    record_loaded(page)
+    actions = http.get("/record/actions").json()
+    expect(page.locator("table.record-table tbody tr")).to_have_count(len(actions))
+    row = page.locator("table.record-table tbody tr", has_text="Ollie Foxell")
+    expect(row.locator("th")).to_have_text("2.6")
+    expect(row).to_contain_text("30 September 2022")
+    page.fill("#r-since", "2022-01-01")
+    page.click("#record-filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"since=2022-01-01"))
+    record_loaded(page)
+    expect(page.locator("#r-since")).to_have_value("2022-01-01")
+    later = http.get("/record/actions", params={"since": "2022-01-01"}).json()
+    assert 0 < len(later) < len(actions)
+    expect(page.locator("table.record-table tbody tr")).to_have_count(len(later))
+    cited_target(page, page.locator("table.record-table tbody tr", has_text="Ollie Foxell").locator("a.cite"))
+
+
+def test_the_inspection_timeline_in_date_order(page, http, record_papers):
+    page.goto("/record?view=inspections")
+    record_loaded(page)
+    [bucks] = http.get("/record/timeline").json()
+    accounts = len(bucks["inspections"])
+    expect(page.locator("#record-body h3")).to_have_text(f"Buckinghamshire Council: {accounts} accounts")
+    entries = page.locator("ol.timeline > li")
+    expect(entries).to_have_count(len(bucks["inspections"]))
+    headings = entries.locator("h4").all_inner_texts()
+    assert headings[0].startswith("November 2017") and headings[-1].startswith("Date not stated")
+    send = entries.filter(has_text="joint area SEND")
+    expect(send).to_contain_text("Clive Dunn (HMI Lead Inspector)")
+    expect(send).to_contain_text("from 7 March 2022")
+    strengths = send.locator("summary", has_text="Strengths")
+    strengths.focus()
+    page.keyboard.press("Enter")  # a summary opens by keyboard
+    expect(send.locator("details[open] li").first).to_be_visible()
+    sif = entries.filter(has_text="single inspection framework")
+    expect(sif.locator("tbody tr", has_text="Adoption Services")).to_contain_text("good")
+
+
+def test_the_record_keeps_a_restricted_paper_from_the_public(page, record_papers):
+    for view in ("meetings", "recommendations", "actions", "inspections"):
+        page.goto(f"/record?view={view}")
+        record_loaded(page)
+        assert not [m for m in ("Quillfeather", "Brackenwhistle", record_papers[1]) if m in page.content()], view
+    page.goto("/record?view=meetings&body=Quillfeather")
+    expect(page.locator("#record-status")).to_have_text(
+        "There is nothing of this kind in the papers you can read for these filters."
+    )
+    use_key(page, "mem-key")
+    expect(page.locator("#meeting-title")).to_have_text("Quillfeather Panel, 3 March 2020")
+    expect(page.locator("#r-body")).to_have_value("Quillfeather")
+
+
+def test_the_record_pages_pass_axe(browser, base_url, record_papers):
+    tab = Tab(browser, base_url, bypass_csp=True)  # axe is injected as an inline script, which the CSP forbids
+    page = tab.page
+    try:
+        page.goto("/record")
+        use_key(page, "mem-key")
+        for view in ("meetings", "recommendations", "actions", "inspections"):
+            page.goto(f"/record?view={view}")
+            record_loaded(page)
+            if view == "inspections":
+                page.locator("ol.timeline details").first.evaluate("d => d.open = true")
+            assert axe_violations(page) == [], view
+        page.goto("/record?view=meetings&since=2022-06-01&until=2021-01-01")  # an error the API explains
+        expect(page.locator("#record-status")).to_contain_text("is after until")
+        assert axe_violations(page) == [], "an error"
+    finally:
+        tab.close()
