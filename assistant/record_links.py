@@ -32,7 +32,8 @@ class Target:
 
 def words(text: str | None) -> frozenset[str]:
     """The words of a name that tell one paper from another, in lower case."""
-    return frozenset(re.findall(r"[a-z0-9]+", (text or "").casefold().replace("’", "'"))) - _STOP
+    plain = re.sub(r"'s\b", "", (text or "").casefold().replace("’", "'"))  # "Children's" is "children"
+    return frozenset(re.findall(r"[a-z0-9]+", plain)) - _STOP
 
 
 def later(a: str | None, b: str | None) -> bool:

@@ -156,6 +156,37 @@ def test_a_status_two_papers_could_answer_is_shown_unlinked(http, papers):
     assert [s["status"] for r in book["recommendations"] for s in r["statuses"]] == ["implemented"]
 
 
+EXCLUSIONS = """# Permanent Exclusions Inquiry
+
+Buckinghamshire County Council
+
+Children's Select Committee
+
+Date: 12 June 2018
+
+## Recommendations
+
+""" + "\n\n".join(f"{n}. Schools should share exclusion data on point {n} with the council." for n in range(1, 8))
+
+
+def test_all_recommendations_but_one_is_read_for_each_of_the_paper_named(http, papers, corpus):
+    """The seed 002 minutes: "presented the Permanent Exclusions inquiry report to Cabinet ... and all recommendations
+    were accepted, except Recommendation 6": with that inquiry indexed, each of its recommendations takes its status."""
+    exclusions = upload(http, "permanent exclusions inquiry.txt", EXCLUSIONS)
+    try:
+        book = get(http, "recommendations").json()
+    finally:
+        delete(http, exclusions)
+    recs = {r["label"]: r for r in book["recommendations"] if r["paper"]["doc_id"] == exclusions}
+    assert len(recs) == 7
+    said = {label: [(s["label"], s["status"]) for s in r["statuses"]] for label, r in recs.items()}
+    assert said.pop("Recommendation 6") == [("Recommendation 6", "not accepted")]  # not also "accepted"
+    assert set(map(tuple, said.values())) == {(("All recommendations", "accepted"),)}
+    minutes = corpus.seed_ids["002_d9cb9d1c97fa0289.txt"]
+    assert {s["paper"]["doc_id"] for r in recs.values() for s in r["statuses"]} == {minutes}
+    assert not [s for s in book["unlinked_statuses"] if "Exclusions" in (s["refers_to"] or "")]
+
+
 def test_actions_as_the_plans_give_them(http, papers, corpus):
     actions = {(a["paper"]["doc_id"], a["ref"]): a for a in get(http, "actions").json()}
     a = actions[(corpus.seed_ids["001_91430a77e23df6d2.txt"], "2.6")]
