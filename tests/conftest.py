@@ -16,10 +16,7 @@ from ingest.models import Document
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "corpus" / "seeds"
-CORPUS = ROOT / "corpus"
-PDF_FOLDERS = ("kent", "ofsted-ilacs", "ofsted-send")  # real PDFs as councils and Ofsted publish them
+from corpus_papers import CORPUS, PDF_FOLDERS, SEEDS, corpus_files
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +29,6 @@ def seeds_dir() -> Path:
 def seed_docs(seeds_dir: Path) -> dict[str, Document]:
     """Each seed file name -> its loaded Document."""
     return {path.name: load_document(path) for path in sorted(seeds_dir.glob("*.txt"))}
-
-
-def corpus_files() -> list[Path]:
-    """Every paper the project ships: the five seed texts, then the real PDFs, in a stable order."""
-    pdfs = [p for folder in PDF_FOLDERS for p in sorted((CORPUS / folder).glob("*.pdf"))]
-    return sorted(SEEDS.glob("*.txt")) + pdfs
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import corpus_files
+from corpus_papers import corpus_files
 
 from ingest.models import Document
 
