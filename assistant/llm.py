@@ -50,6 +50,18 @@ def build_messages(question: str, hits: list[Hit]) -> list[BaseMessage]:
     return [SystemMessage(load_prompt("answer_system")), HumanMessage(user)]
 
 
+def split_sentences(reply: str) -> list[str]:
+    """A reply's sentences, split where check_reply splits them (a sentence ends before a capital or figure)."""
+    return _SENTENCE.split(reply) if reply else []
+
+
+def clean_sentence(sentence: str, valid: range) -> tuple[str, list[int]]:
+    """The sentence without the markers that point at no passage sent, and the markers that do."""
+    good = [int(m) for m in _MARKER.findall(sentence) if int(m) in valid]
+    cleaned = _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", sentence)
+    return re.sub(r"\s+([.!?,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip(), good
+
+
 def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answer:
     """Keep markers that point at a passage sent; list sentences left without one; cite only what is used."""
     reply = reply.strip()
@@ -58,11 +70,8 @@ def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answe
     valid = range(1, len(hits) + 1)
     used: list[int] = []
     kept_sentences, unsupported, cited = [], [], []
-    for sentence in _SENTENCE.split(reply) if reply else []:
-        markers = [int(m) for m in _MARKER.findall(sentence)]
-        good = [m for m in markers if m in valid]
-        cleaned = _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", sentence)
-        cleaned = re.sub(r"\s+([.!?,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
+    for sentence in split_sentences(reply):
+        cleaned, good = clean_sentence(sentence, valid)
         if not good:
             unsupported.append(cleaned)
         used += [m for m in good if m not in used]

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant import routes_ask, routes_documents, routes_record, web
+from assistant import routes_ask, routes_documents, routes_openai, routes_record, web
 from assistant.auth import Engine, EngineDep, Role
 from assistant.engine import Assistant, access_for
 from assistant.settings import Settings
@@ -79,6 +79,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(routes_ask.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_record.router)
+    app.include_router(routes_openai.router)
     app.include_router(web.router)
     app.add_exception_handler(CouncilError, _council_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
