@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
-from assistant.frame import Catalog, Frame, frame, slot_of
+from assistant.frame import Catalog, Frame, asks, frame, slot_of
 from assistant.from_record import lead_with_record, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
+from assistant.shapes import join_answers
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
@@ -105,6 +106,9 @@ class Assistant:
         ranked = rerank(f, hits) if self.rerank else hits
         if self.rerank:
             ranked = lead_with_record(ranked, self._record_hits(f, hits, access))
+            # A copyright line or a publisher's address repeated across papers answers nothing.
+            boilerplate = self.index.store.repeated([h.id for h in ranked[: k + 10]], access)
+            ranked = [h for h in ranked if h.id not in boilerplate]
         timings.extra["rerank_ms"] = (time.perf_counter() - t0) * 1e3
         return f, ranked[:k]
 
@@ -173,7 +177,24 @@ class Assistant:
         role: str = "public",
         query: str | None = None,
     ) -> Answer:
-        """Answer a question from the papers the role may read, citing every sentence."""
+        """Answer a question from the papers the role may read, citing every sentence.
+
+        A question that asks two things is answered ask by ask (the second read with the first, as a follow-up
+        is), and the answers joined; it declines only when every ask does.
+        """
+        parts = asks(question.strip()) if query is None else [question]
+        if len(parts) > 1 and self.llm is None:
+            started = time.perf_counter()
+            answers = [self._ask_one(parts[0], filters, k, role, None)]
+            answers += [self._ask_one(p, filters, k, role, f"{parts[0]} {p}") for p in parts[1:]]
+            joined = join_answers(question.strip(), answers)
+            joined.timings["total_ms"] = round((time.perf_counter() - started) * 1e3, 2)
+            return joined
+        return self._ask_one(question, filters, k, role, query)
+
+    def _ask_one(
+        self, question: str, filters: Filters | None, k: int | None, role: str, query: str | None
+    ) -> Answer:
         started = time.perf_counter()
         p = self.prepare(question, filters, k, role, query)
         t0 = time.perf_counter()

@@ -142,6 +142,19 @@ def _all_councils() -> frozenset[str]:
     return frozenset(c for hits in g.full.values() for c in hits)
 
 
+_SECOND_ASK = re.compile(
+    r",?\s+and\s+(?=(?:who|what|which|when|where|why|how|did|does|do|has|have|had|was|were|is|are)\b)", re.I
+)
+
+
+def asks(question: str) -> list[str]:
+    """A question that asks two things ("Who chaired it, and who was vice-chairman?") as its two asks; else itself."""
+    pieces = [p.strip(" ,;") for p in _SECOND_ASK.split(question) if p and p.strip(" ,;")]
+    if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
+        return [question]
+    return [pieces[0] if pieces[0].endswith("?") else pieces[0] + "?", *pieces[1:]]
+
+
 def slot_of(question: str) -> str:
     """The kind of fact the question asks for (one of SLOTS)."""
     return next((slot for slot, cue in _SLOT_CUES if cue.search(question)), "general")

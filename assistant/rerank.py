@@ -128,12 +128,11 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
         titles = f"{d.get('title') or ''} {p.part_title or ''}".lower()
         focus_text = len(focus & words) / len(focus) if focus else 0.0
         focus_context = len(focus & (words | context)) / len(focus) if focus else 0.0
-        filled = bool(shows and shows.search(text))
+        showing = _showing(frame.slot, text)
+        filled = bool(showing)
         if frame.slot == "list":
             filled = bool(_LIST_ITEM.match(text) or text.rstrip().endswith(":") or p.kind in _LIST_KINDS)
-        near = filled and focus_text > 0 and any(
-            shows.search(s) and terms(s) & focus for s in re.split(r"(?<=[.!?;])\s+|\n+", text) if s
-        ) if shows else filled
+        near = filled and focus_text > 0 and any(s & focus for s in showing) if shows else filled
         years_named = set(frame.years) | ({frame.since} if frame.since else set())
         rows.append(
             [
@@ -162,6 +161,16 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
+
+
+@lru_cache(maxsize=65536)
+def _showing(slot: str, text: str) -> tuple[frozenset[str], ...]:
+    """The words of each sentence of a passage that holds the kind of fact a slot asks for (remembered: the same
+    passages come back question after question)."""
+    shows = SLOT_SHOWS.get(slot)
+    if shows is None:
+        return ()
+    return tuple(terms(s) for s in re.split(r"(?<=[.!?;])\s+|\n+", text) if s and shows.search(s))
 
 
 def _recency(frame: Frame, hits: list[Hit]) -> list[float]:

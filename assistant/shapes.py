@@ -140,3 +140,44 @@ def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
     if len(best) < 2:
         return []
     return [Line(f"{date}: {text}", rank) for date, (_, rank, text) in sorted(best.items())[:6]]
+
+
+def join_answers(question: str, answers: list[Answer]) -> Answer:
+    """The answers to a question's asks as one: sentences in order, citations renumbered and shared."""
+    answered = [a for a in answers if not a.abstained]
+    if not answered:
+        first = answers[0]
+        return first.model_copy(update={"question": question})
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    said: list[AnswerSentence] = []
+    parts: list[str] = []
+    for a in answered:
+        renumber = {}
+        for c in a.citations:
+            if c.passage_id not in numbers:
+                numbers[c.passage_id] = len(numbers) + 1
+                citations.append(c.model_copy(update={"n": numbers[c.passage_id]}))
+            renumber[c.n] = numbers[c.passage_id]
+        for s in a.sentences:
+            if any(s.text == o.text for o in said):
+                continue
+            marks = [renumber[n] for n in s.citations if n in renumber]
+            said.append(AnswerSentence(text=s.text, citations=marks))
+            parts.append(f"{s.text} {''.join(f'[{n}]' for n in marks)}".strip())
+    cited = set(numbers)
+    passages: list[Citation] = []
+    for a in answers:
+        passages += [p for p in a.passages if p.passage_id not in {q.passage_id for q in passages}]
+    related = [c for a in answers for c in a.related if c.passage_id not in cited][:RELATED]
+    return Answer(
+        question=question,
+        query=" / ".join(a.query for a in answers),
+        answer=" ".join(parts),
+        abstained=False,
+        citations=citations,
+        related=related,
+        sentences=said,
+        passages=[p.model_copy(update={"n": n}) for n, p in enumerate(passages, start=1)],
+        timings=dict(answered[0].timings),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -46,7 +47,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE INDEX facts_entity ON facts(entity, doc_id);
         CREATE INDEX facts_passage ON facts(passage_id);""",
     ),
+    (
+        4,
+        """ALTER TABLE passages ADD COLUMN text_hash TEXT;
+        UPDATE passages SET text_hash = text_hash(text);
+        CREATE INDEX passages_text_hash ON passages(text_hash);""",
+    ),
 )
+REPEATED_IN = 3  # a passage whose very text is in this many papers is the publisher's boilerplate
+
+
+def text_hash(text: str) -> str:
+    """A passage's text, case and spacing folded, hashed: the same words in two papers hash alike."""
+    return hashlib.sha1(" ".join(text.lower().split()).encode("utf-8")).hexdigest()[:16]
 
 _PASSAGE_COLS = [f.name for f in fields(Passage)]
 _DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
@@ -54,6 +67,7 @@ _DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council",
 
 def migrate(db: sqlite3.Connection) -> int:
     """Bring a store's schema up to date; returns its version."""
+    db.create_function("text_hash", 1, text_hash, deterministic=True)
     db.executescript(SCHEMA)
     version = db.execute("PRAGMA user_version").fetchone()[0] or 1
     for target, script in MIGRATIONS:
@@ -137,7 +151,8 @@ class Store:
         ids = []
         for p in doc.passages:
             cur = self.db.execute(
-                f"INSERT INTO passages({cols}) VALUES ({marks})", [getattr(p, c) for c in _PASSAGE_COLS]
+                f"INSERT INTO passages({cols}, text_hash) VALUES ({marks}, ?)",
+                [*(getattr(p, c) for c in _PASSAGE_COLS), text_hash(p.text)],
             )
             ids.append(cur.lastrowid)
         self.db.executemany(
@@ -242,6 +257,20 @@ class Store:
             params,
         )
         return [dict(r) for r in rows]
+
+    def repeated(self, ids: list[int], access: tuple[str, ...] = ("public",)) -> set[int]:
+        """Of these passages, those whose very text stands in REPEATED_IN or more papers the caller may read
+        (a copyright line, a publisher's address): boilerplate, never an answer."""
+        if not ids:
+            return set()
+        marks, levels = ",".join("?" for _ in ids), ",".join("?" for _ in access)
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p WHERE p.id IN ({marks}) AND (SELECT COUNT(DISTINCT q.doc_id)"
+            " FROM passages q JOIN documents d ON d.doc_id = q.doc_id"
+            f" WHERE q.text_hash = p.text_hash AND d.access IN ({levels})) >= ?",
+            (*ids, *access, REPEATED_IN),
+        )
+        return {r[0] for r in rows}
 
     def catalog(self, access: tuple[str, ...] = ("public",)) -> dict[str, frozenset[str]]:
         """The councils, bodies and paper or meeting dates among the documents the caller may see."""
