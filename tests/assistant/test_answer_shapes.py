@@ -1,0 +1,97 @@
+"""Answer shapes on made-up passages: the sentence that holds the fact first, a list's items, a trend's dates in
+order, two asks joined; citations always point at the passage each sentence was copied from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.choose import FEATURES, Chooser, choose
+from assistant.frame import Catalog, frame
+from assistant.models import Answer, AnswerSentence, Citation
+from assistant.shapes import compose, join_answers, list_lines, trend_lines
+from index.search import Hit
+from ingest.models import Passage
+
+DOC = {"doc_id": "d1", "source": "paper.pdf", "title": "Inspection of Anytown", "date": "2024-03-01",
+       "body": "Ofsted", "doc_type": "inspection report", "council": "Anytown Council", "access": "public"}
+
+
+def _hit(n: int, text: str, label: str | None = None, section: str = "Findings", doc: dict | None = None,
+         lead: str | None = None, kind: str | None = None) -> Hit:
+    d = {**DOC, **(doc or {})}
+    p = Passage(d["doc_id"], n, label or f"¶{n + 1}", section, 0, len(text), text, lead=lead, kind=kind)
+    return Hit(100 + n, p, d, 1.0 / (n + 1))
+
+
+def _only(feature: str) -> Chooser:
+    w = np.zeros(len(FEATURES))
+    w[FEATURES.index(feature)] = 1.0
+    return Chooser(w, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), margin=0.0)
+
+
+def test_the_sentence_that_holds_the_figure_comes_first():
+    f = frame("How long do children wait for an autism assessment?", Catalog())
+    hits = [
+        _hit(0, "Children wait too long for an autism assessment in the area. Leaders know this well."),
+        _hit(1, "The average wait for an autism assessment is 559 days, and the longest is 811 days."),
+    ]
+    chosen = choose(f, hits, limit=2, chooser=_only("slot_fill"))
+    assert chosen[0].text.startswith("The average wait") and chosen[0].hit_rank == 1
+
+
+def test_compose_numbers_citations_by_first_use_and_cites_each_sentence():
+    from assistant.extractive import Line
+
+    hits = [_hit(0, "A first passage says one thing."), _hit(1, "A second passage says another thing.")]
+    answer = compose("q", "q", hits, [Line("Another thing", 1), Line("One thing", 0), Line("Again another", 1)])
+    assert answer.answer == "Another thing. [1] One thing. [2] Again another. [1]"
+    assert [c.passage_id for c in answer.citations] == ["d1:1", "d1:0"]
+    assert [s.citations for s in answer.sentences] == [[1], [2], [1]]
+
+
+def test_a_list_question_gives_the_items_with_their_labels():
+    f = frame("What recommendations did the inquiry make?", Catalog())
+    lead = "The inquiry makes the following recommendations:"
+    hits = [
+        _hit(3, "Recommendation 2: Cabinet should publish caseloads every month.", "Recommendation 2", lead=lead),
+        _hit(0, "Early help is improving across the borough for most families."),
+    ]
+    siblings = [
+        _hit(2, "Recommendation 1: The council should recruit more foster carers.", "Recommendation 1", lead=lead),
+        _hit(4, "Recommendation 3: Members should visit the front door twice a year.", "Recommendation 3", lead=lead),
+    ]
+    lines = list_lines(f, hits, lambda h: siblings, set())
+    assert [ln.text.split(":")[0] for ln in lines] == ["Recommendation 1", "Recommendation 2", "Recommendation 3"]
+    assert all(hits[ln.hit_rank].passage.label == ln.text.split(":")[0] for ln in lines)  # each cites its own item
+
+
+def test_a_trend_gives_dated_values_in_date_order():
+    f = frame("How have Anytown's judgements changed over the years?", Catalog(councils=frozenset({"Anytown Council"})))
+    def paper(doc_id: str, date: str) -> dict:
+        return {"doc_id": doc_id, "date": date}
+
+    hits = [
+        _hit(0, "Overall effectiveness was judged to be good at this inspection.", doc=paper("d3", "2024-03-01")),
+        _hit(1, "The overall judgement is that services are inadequate.", doc=paper("d1", "2016-05-01")),
+        _hit(2, "Services were judged to require improvement to be good.", doc=paper("d2", "2019-07-01")),
+    ]
+    lines = trend_lines(f, hits, {"judg", "overall"})
+    assert [ln.text[:10] for ln in lines] == ["2016-05-01", "2019-07-01", "2024-03-01"]
+
+
+def test_two_answers_join_with_shared_and_renumbered_citations():
+    def answer(text: str, cites: list[tuple[int, str]]) -> Answer:
+        citations = [Citation(n=n, doc_id="d1", passage_id=pid, source="p.pdf", title="T", date=None, body=None,
+                              doc_type="minutes", label=pid, section="", page=None, start=0, end=1, text="x",
+                              kind=None, score=1.0) for n, pid in cites]
+        return Answer(question="q", query="q", answer=text, abstained=False, citations=citations,
+                      sentences=[AnswerSentence(text=text, citations=[n for n, _ in cites])])
+
+    joined = join_answers("Who chaired it, and who was vice-chairman?", [
+        answer("Mr A chaired.", [(1, "d1:5")]),
+        answer("Mr B was vice-chairman.", [(1, "d1:5"), (2, "d1:6")]),
+    ])
+    assert joined.answer == "Mr A chaired. [1] Mr B was vice-chairman. [1][2]"
+    assert [c.passage_id for c in joined.citations] == ["d1:5", "d1:6"]
+    declined = Answer.declined("q", "q", [])
+    assert join_answers("q?", [declined, declined]).abstained
