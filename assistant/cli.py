@@ -1,4 +1,4 @@
-"""`council ingest|passages|search|ask|record|chat|serve|eval|demo`: each a thin layer over a library function."""
+"""`council ingest|passages|search|ask|record|chat|serve|mcp|eval|demo`: each a thin layer over a library function."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant import record_cli
+from assistant import mcp_cli, record_cli
 from ingest.errors import CouncilError
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
@@ -199,6 +199,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    return mcp_cli.run(args, _settings(args))
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.cli import run_from_cli
 
@@ -278,6 +282,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--host")
     sp.add_argument("--port", type=int)
     sp.set_defaults(func=cmd_serve)
+
+    mcp_cli.add_parser(sub, cmd_mcp)
 
     sp = sub.add_parser("eval", help="score the assistant (or another system's answers) on a dataset")
     sp.add_argument("dataset", type=Path)
