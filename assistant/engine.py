@@ -135,7 +135,7 @@ class Assistant:
 
     def check(self, f: Frame, hits: list[Hit], access: tuple[str, ...]) -> str | None:
         """Why the papers do not answer, or None: asked before any answerer (or model) sees the passages."""
-        coverage = self.index.coverage(f.question, hits[:5]) if hits else 0.0
+        coverage = self.index.coverage(f.question, hits[:5], access) if hits else 0.0
         return decline_reason(
             f,
             hits,
@@ -143,7 +143,7 @@ class Assistant:
             self.thresholds,
             coverage,
             lambda phrase: self.index.mentions(phrase, access),
-            self.index.idf(f.focus),
+            self.index.idf(f.focus, access),
         )
 
     def prepare(

@@ -30,14 +30,14 @@ def measured(assistant: Assistant, question: str):
     """The check's measures of a question, as the assistant retrieves and reranks it."""
     access = access_for("member")
     f, hits = assistant.retrieve(question, assistant.settings.k, None, access, Timings(), question=question)
-    coverage = assistant.index.coverage(question, hits[:5]) if hits else 0.0
+    coverage = assistant.index.coverage(question, hits[:5], access) if hits else 0.0
     return measure(
         f,
         hits,
         assistant.catalog(access),
         coverage,
         lambda p: assistant.index.mentions(p, access),
-        assistant.index.idf(f.focus),
+        assistant.index.idf(f.focus, access),
     )
 
 

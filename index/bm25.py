@@ -197,11 +197,17 @@ class BM25:
         self.scratch.execute("DELETE FROM s")
         return out
 
-    def idf(self, words: list[str]) -> list[float]:
-        """Each word's inverse document frequency over the whole index, as BM25 weighs it (0 when unknown)."""
+    def idf(self, words: list[str], readable: np.ndarray | None = None) -> list[float]:
+        """Each word's inverse document frequency over what the caller may read, as BM25 weighs it (0: unknown)."""
+        stats = self._stats(readable)
+        if stats is None:
+            return [0.0 for _ in words]
+        rows, _, mask = stats
         out = []
         for toks in self.tokens(words):
-            out.append(max((self._idf(len(self._postings(t)[0])) for t in toks if t in self.vocab), default=0.0))
+            dfs = [self._postings(t)[0] for t in toks if t in self.vocab]
+            dfs = [int(np.count_nonzero(mask[d])) if mask is not None else len(d) for d in dfs]
+            out.append(max((self._idf(df, rows) for df in dfs if df), default=0.0))  # none readable: unknown
         return out
 
     def _postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
@@ -217,10 +223,13 @@ class BM25:
         keep = self.live[docs]
         return docs[keep], freq[keep]
 
-    def _holders(self, token: str, wanted: np.ndarray) -> tuple[int, set[int]]:
-        """(rows holding the token, those of them among `wanted`), without gathering its postings."""
-        if self.dead:
+    def _holders(self, token: str, wanted: np.ndarray, mask: np.ndarray | None = None) -> tuple[int, set[int]]:
+        """(rows holding the token, those of them among `wanted`), without gathering its postings unless only the
+        rows a caller may read (`mask`) count."""
+        if self.dead or mask is not None:
             docs, _ = self._postings(token)
+            if mask is not None:
+                docs = docs[mask[docs]]
             return len(docs), set(wanted[np.isin(wanted, docs)].tolist())
         tid = self.vocab.get(token)
         if tid is None:
@@ -235,9 +244,24 @@ class BM25:
                 held.update(wanted[docs[at] == wanted].tolist())
         return df, held
 
-    def _idf(self, df: int) -> float:
-        idf = math.log((self.rows - df + 0.5) / (df + 0.5))
+    def _idf(self, df: int, rows: int | None = None) -> float:
+        n = self.rows if rows is None else rows
+        idf = math.log((n - df + 0.5) / (df + 0.5))
         return idf if idf > 0 else 1e-6  # FTS5's floor for terms in over half the rows
+
+    def _stats(self, readable: np.ndarray | None) -> tuple[int, float, np.ndarray | None] | None:
+        """(rows, average length, mask) over what the caller may read; the index's own when it reads every row."""
+        if readable is None:
+            return self.rows, self._avgdl(), None
+        mask = np.zeros(len(self.live), dtype=bool)
+        mask[: min(len(readable), len(mask))] = readable[: len(mask)]
+        mask &= self.live
+        rows = int(np.count_nonzero(mask))
+        if rows == self.rows:
+            return self.rows, self._avgdl(), None
+        if rows == 0:
+            return None
+        return rows, float(self.length[mask].sum()) / rows, mask
 
     def search(
         self,
@@ -246,21 +270,32 @@ class BM25:
         k: int,
         allowed: np.ndarray | None = None,
         excluded: np.ndarray | None = None,
+        readable: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """Top-k (id, score) as FTS5's `MATCH "a" OR "b" ... ORDER BY bm25(passages_fts, 1.0, 0.4)` ranks them,
-        among `allowed` ids (or all but `excluded`). Ties go to the lower id."""
+        among `allowed` ids (or all but `excluded`). Ties go to the lower id.
+
+        `readable` (a mask over ids) is what the caller may read: the statistics (rows, their lengths, each term's
+        document frequency) are counted over it alone, so a paper the caller may not read changes no score.
+        """
         if not phrases or k <= 0 or not self.rows:
             return []
-        avgdl = self._avgdl()
+        stats = self._stats(readable)
+        if stats is None:
+            return []
+        rows, avgdl, mask = stats
         docs_parts, score_parts = [], []
         for phrase, toks in zip(phrases, self.tokens(phrases), strict=True):
             if len(toks) == 1:
                 docs, freq = self._postings(toks[0])
+                if mask is not None:
+                    keep = mask[docs]
+                    docs, freq = docs[keep], freq[keep]
                 if len(docs):
                     norm = K1 * (1 - B + B * self.length[docs] / avgdl)
                     docs_parts.append(docs)
-                    score_parts.append(self._idf(len(docs)) * freq * (K1 + 1) / (freq + norm))
-            elif toks:  # FTS5's bm25 is a sum over phrases: a phrase needs positions, so FTS5 scores it alone
+                    score_parts.append(self._idf(len(docs), rows) * freq * (K1 + 1) / (freq + norm))
+            elif toks and mask is None:  # FTS5's bm25 is a sum over phrases: a phrase needs positions, FTS5 scores it
                 found = db.execute(
                     f"SELECT rowid, -bm25(passages_fts, {WEIGHTS[0]}, {WEIGHTS[1]}) FROM passages_fts"
                     " WHERE passages_fts MATCH ?",
@@ -269,6 +304,13 @@ class BM25:
                 if found:
                     docs_parts.append(np.array([r[0] for r in found], dtype=np.int64))
                     score_parts.append(np.array([r[1] for r in found], dtype=np.float64))
+            elif toks:  # FTS5's own bm25 counts every row: over what the caller reads, a phrase counts once a row
+                found = db.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (phrase,)).fetchall()
+                docs = np.array([r[0] for r in found if r[0] < len(mask) and mask[r[0]]], dtype=np.int64)
+                if len(docs):
+                    norm = K1 * (1 - B + B * self.length[docs] / avgdl)
+                    docs_parts.append(docs)
+                    score_parts.append(np.full(len(docs), self._idf(len(docs), rows)) * (K1 + 1) / (1 + norm))
         if not docs_parts:
             return []
         scores = np.bincount(np.concatenate(docs_parts), weights=np.concatenate(score_parts), minlength=len(self.live))
@@ -280,24 +322,30 @@ class BM25:
         top = hit[np.lexsort((hit, -scores[hit]))]
         return [(int(i), float(scores[i])) for i in top]
 
-    def coverage(self, db: sqlite3.Connection, phrases: list[str], ids: list[int]) -> dict[int, float]:
-        """For each id, the share of the phrases it holds, each phrase weighted by log(1 + N / (1 + df))."""
+    def coverage(
+        self, db: sqlite3.Connection, phrases: list[str], ids: list[int], readable: np.ndarray | None = None
+    ) -> dict[int, float]:
+        """For each id, the share of the phrases it holds, each phrase weighted by log(1 + N / (1 + df)), with N
+        and df counted over what the caller may read (`readable`, as in search)."""
         if not phrases or not ids:
             return {i: 0.0 for i in ids}
+        stats = self._stats(readable)
+        rows, mask = (stats[0], stats[2]) if stats else (0, None)
         wanted = np.asarray(ids, dtype=np.int64)
         weight: list[float] = []
         holders: list[set[int]] = []
         for phrase, toks in zip(phrases, self.tokens(phrases), strict=True):
             if len(toks) == 1:
-                df, held = self._holders(toks[0], wanted)
+                df, held = self._holders(toks[0], wanted, mask)
             elif toks:
-                df = db.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (phrase,)).fetchone()[0]
+                found = db.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (phrase,)).fetchall()
+                df = sum(1 for r in found if mask is None or r[0] < len(mask) and mask[r[0]])
                 marks = ",".join("?" for _ in ids)
                 sql = f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})"
                 held = {r[0] for r in db.execute(sql, (phrase, *ids))}
             else:
                 df, held = 0, set()
-            weight.append(math.log(1 + max(1, self.rows) / (1 + df)))
+            weight.append(math.log(1 + max(1, rows) / (1 + df)))
             holders.append(held)
         total = sum(weight)
         return {i: sum(w for w, h in zip(weight, holders, strict=True) if i in h) / total for i in ids}

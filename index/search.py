@@ -199,9 +199,9 @@ class Index:
         rows = db.execute(f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}", params)
         return Selection(np.fromiter((r[0] for r in rows), dtype=np.int64), excluded=False)
 
-    def idf(self, words: tuple[str, ...]) -> dict[str, float]:
-        """How rare each word is in the index: a question's rare words are the ones its answer must hold."""
-        return dict(zip(words, self.bm25.idf(list(words)), strict=True)) if words else {}
+    def idf(self, words: tuple[str, ...], access: tuple[str, ...] = ("public",)) -> dict[str, float]:
+        """How rare each word is in what the caller may read: a question's rare words are those its answer must hold."""
+        return dict(zip(words, self.bm25.idf(list(words), self.readable(access)), strict=True)) if words else {}
 
     def mentions(self, phrase: str, access: tuple[str, ...] = ("public",)) -> bool:
         """Whether any passage the caller may read holds the phrase (its words in order, as FTS5 tokenises)."""
@@ -216,9 +216,28 @@ class Index:
         ).fetchone()
         return row is not None
 
-    def coverage(self, query: str, hits: list[Hit]) -> float:
+    def readable(self, access: tuple[str, ...]) -> np.ndarray | None:
+        """A mask over passage ids of what a caller with these access levels may read; None when that is all.
+
+        Every statistic a caller's answer depends on is counted over it, so that a restricted paper changes
+        nothing a public caller sees (its words would otherwise move every public BM25 score)."""
+        key = ("readable", access, self.store.version)
+        if key not in self._selections:
+            where, params = Filters().sql(access)
+            sel = self._selection(where, params)
+            mask = None
+            if sel is not None:
+                mask = np.ones(len(self.bm25.live), dtype=bool) if sel.excluded else np.zeros(len(self.bm25.live), bool)
+                ids = sel.ids[sel.ids < len(mask)]
+                mask[ids] = not sel.excluded
+            self._selections[key] = mask
+        return self._selections[key]
+
+    def coverage(self, query: str, hits: list[Hit], access: tuple[str, ...] = ("public",)) -> float:
         """The best IDF-weighted share of the query's terms that one of the hits holds."""
-        found = self.bm25.coverage(self.store.db, lexical.query_terms(query), [h.id for h in hits])
+        found = self.bm25.coverage(
+            self.store.db, lexical.query_terms(query), [h.id for h in hits], self.readable(access)
+        )
         return max(found.values(), default=0.0)
 
     def search(
@@ -261,7 +280,7 @@ class Index:
             t0 = time.perf_counter()
             gone = {f'"{w.lower()}"' for w in drop}
             words = [w for w in lexical.query_terms(" ".join((query, *expand))) if w not in gone]
-            lex = self.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked)
+            lex = self.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked, self.readable(access))
             t.lexical_ms = (time.perf_counter() - t0) * 1e3
         t0 = time.perf_counter()
         extra: dict[int, float] = {}

@@ -200,7 +200,8 @@ def test_restricted_paper_reaches_a_caller_who_may_see_it(access_index, mode):
 def test_public_caller_gets_public_hits_for_the_secret_query(access_index):
     index, _ = access_index
     hits = index.search(QUERY, k=10)
-    assert len(hits) == 2  # the public paper's two passages: nothing else exists for this caller
+    # The public paper's heading and two paragraphs: nothing else exists for this caller.
+    assert len(hits) == 3
     assert {h.doc["source"] for h in hits} == {"public.txt"}
 
 
@@ -211,3 +212,37 @@ def test_negative_k_returns_nothing_or_is_a_bad_request(seed_index, mode):
     except BadRequest:
         return
     assert hits == []
+
+
+def test_a_restricted_paper_changes_nothing_a_public_caller_is_told(tmp_path, embedder):
+    """Its words would move every public BM25 score (document frequencies, the average length, the row count):
+    each statistic a public search or check depends on is counted over the public papers alone."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "public.txt").write_text(PUBLIC)
+    (folder / "exempt.txt").write_text(SECRET + "\n\nLibraries, the zebra crossing and the library budget again.\n")
+    index = Index(tmp_path / "home", embedder=embedder)
+    try:
+        ingest_paths(index, [folder / "public.txt"])
+        queries = (QUERY, "libraries", "zebra crossing budget", "opening hours of the library")
+
+        def public_view() -> list:
+            seen = []
+            for q in queries:
+                for mode in ("lexical", "hybrid"):
+                    found = index.search(q, k=5, mode=mode)
+                    seen.append([(h.id, round(h.score, 12), h.lexical, h.dense) for h in found])
+                hits = index.search(q, k=5)
+                seen.append((round(index.coverage(q, hits), 12), index.idf(("library", "crossing"))))
+            return seen
+
+        before = public_view()
+        ingest_paths(index, [folder / "exempt.txt"], overrides={"access": "restricted"})
+        assert index.search(QUERY, k=1, access=("public", "restricted"))[0].doc["source"] == "exempt.txt"
+        assert public_view() == before
+        from index.build import delete_document
+
+        delete_document(index, index.store.find_source("exempt.txt"))
+        assert public_view() == before
+    finally:
+        index.close()
