@@ -14,12 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.auth import Engine, EngineDep, Role
 from assistant.engine import access_for
+from assistant.http_errors import Text, errors
 from assistant.models import Answer, Citation
 from index.search import MODES, Filters
 from ingest.councils import normalise
-from ingest.errors import BadRequest
+from ingest.errors import BadRequest, NotFound
 
-router = APIRouter(tags=["questions"])
+router = APIRouter(tags=["questions"], responses=errors(400, 401, 413, 422))
 log = logging.getLogger(__name__)
 
 SSE = {
@@ -35,11 +36,11 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    council: str | None = None  # "London Borough of Camden"; a name the gazetteer knows ("Camden") is read as it
-    body: str | None = None
-    doc_type: str | None = None
-    doc_id: str | None = None
-    kind: str | None = None
+    council: Text | None = None  # "London Borough of Camden"; a name the gazetteer knows ("Camden") is read as it
+    body: Text | None = None
+    doc_type: Text | None = None
+    doc_id: Text | None = None
+    kind: Text | None = None
     since: date | None = None
     until: date | None = None
 
@@ -52,17 +53,17 @@ class FiltersIn(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str
+    question: Text
     filters: FiltersIn | None = None
     k: int | None = Field(None, ge=1, le=50)  # passages the answer is built from; the settings' k when absent
 
 
 class ChatRequest(AskRequest):
-    conversation_id: str | None = None
+    conversation_id: Text | None = Field(None, max_length=64)  # ours are 32 hex digits
 
 
 class SearchQuery(FiltersIn):
-    q: str
+    q: Text
     k: int = Field(10, ge=1, le=50)
     mode: Literal[MODES] = "hybrid"  # the index's own modes, an enum in the OpenAPI schema
 
@@ -84,11 +85,14 @@ def ask(req: AskRequest, role: Role, engine: EngineDep, stream: bool = False):
         return engine.assistant.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
 
 
-@router.post("/chat", response_model=Answer)
+@router.post("/chat", response_model=Answer, responses=errors(404))
 def chat(req: ChatRequest, role: Role, engine: EngineDep) -> Answer:
     """Answer within a conversation (a new one without conversation_id); a follow-up is read with its question."""
-    with engine.lock:
-        return engine.assistant.chat(req.question, req.conversation_id, _filters(req.filters), req.k, role)
+    try:
+        with engine.lock:
+            return engine.assistant.chat(req.question, req.conversation_id, _filters(req.filters), req.k, role)
+    except NotFound:  # the history's own message quotes the id the client sent: never echo it back
+        raise NotFound("no such conversation") from None
 
 
 @router.get("/search", response_model=SearchResponse)

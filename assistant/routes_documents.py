@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from assistant.auth import Admin, EngineDep, Role
 from assistant.engine import access_for
+from assistant.http_errors import errors
 from index.build import delete_document, ingest_paths
 from ingest.councils import normalise
 from ingest.errors import BadRequest, FileTooLarge, NotFound, UnsupportedFile
@@ -20,10 +21,11 @@ from ingest.models import Document, Passage
 from ingest.readers import SUFFIXES
 from ingest.store import Store
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(prefix="/documents", tags=["documents"], responses=errors(401))
 
 NEIGHBOURS = 2  # passages shown before and after a cited one
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.ASCII)
+_ORDINAL = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() would read "١" or "𝟓", and choke on 5,000 of them
 
 
 class DocumentInfo(BaseModel):
@@ -110,7 +112,7 @@ def list_documents(role: Role, engine: EngineDep) -> list[DocumentInfo]:
     return [DocumentInfo(**r) for r in rows]
 
 
-@router.get("/{doc_id}", response_model=DocumentDetail)
+@router.get("/{doc_id}", response_model=DocumentDetail, responses=errors(404, 422))
 def get_document(doc_id: str, role: Role, engine: EngineDep) -> DocumentDetail:
     """A document's metadata and its citable passages."""
     with engine.lock:
@@ -118,14 +120,14 @@ def get_document(doc_id: str, role: Role, engine: EngineDep) -> DocumentDetail:
     return DocumentDetail(**DocumentInfo.of(doc).model_dump(), passages=[PassageOut.of(p) for p in doc.passages])
 
 
-@router.get("/{doc_id}/passages/{passage_id}", response_model=PassageView)
+@router.get("/{doc_id}/passages/{passage_id}", response_model=PassageView, responses=errors(404, 422))
 def get_passage(doc_id: str, passage_id: str, role: Role, engine: EngineDep) -> PassageView:
     """A passage (its ordinal, or its full id "doc_id:ordinal") with its neighbours and its document."""
     with engine.lock:
         doc = _visible(engine.assistant.index.store, doc_id, role)
     prefix, _, ordinal = passage_id.rpartition(":")
     ordinals = [p.ordinal for p in doc.passages]  # in document order
-    if prefix not in ("", doc_id) or not ordinal.isdigit() or int(ordinal) not in ordinals:
+    if prefix not in ("", doc_id) or not _ORDINAL.fullmatch(ordinal) or int(ordinal) not in ordinals:
         raise NotFound("no such passage")
     i = ordinals.index(int(ordinal))
     return PassageView(
@@ -152,7 +154,7 @@ def _save(src: BinaryIO, path: Path, limit: int) -> None:
             out.write(chunk)
 
 
-@router.post("", response_model=UploadReport)
+@router.post("", response_model=UploadReport, responses=errors(400, 403, 413, 415, 422))
 def upload_document(
     _: Admin,
     engine: EngineDep,
@@ -194,7 +196,7 @@ def upload_document(
     )
 
 
-@router.delete("/{doc_id}", response_model=Deleted)
+@router.delete("/{doc_id}", response_model=Deleted, responses=errors(403, 404, 422))
 def remove_document(doc_id: str, _: Admin, engine: EngineDep) -> Deleted:
     """Delete a document and its passages everywhere (admin only)."""
     with engine.lock:

@@ -18,9 +18,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel
 
 from assistant.auth import Engine, EngineDep, api_key_header, bearer, current_role
 from assistant.chat import rewrite
+from assistant.http_errors import ErrorBody, errors
 from assistant.links import LinkedCitation, linked
 from assistant.llm import clean_sentence, split_sentences
 from assistant.models import Answer
@@ -38,7 +40,7 @@ from assistant.openai_models import (
 from index.search import Filters
 from ingest.errors import CouncilError, NotFound
 
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(prefix="/v1", tags=["openai"], responses=errors(401))
 log = logging.getLogger(__name__)
 
 SSE = {
@@ -46,6 +48,27 @@ SSE = {
         "description": 'With "stream": true, chat.completion.chunk events, the last with `citations`, then [DONE]',
         "content": {"text/event-stream": {"schema": {"type": "string"}}},
     }
+}
+
+
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str | None
+
+
+class OpenAIError(BaseModel):
+    """An error in OpenAI's shape, for a request the route itself refuses (an unknown model, no question)."""
+
+    error: OpenAIErrorDetail
+
+
+# The route's own refusals are in OpenAI's shape; auth, size and validation (before the route runs) and broken
+# JSON are the service's usual ErrorBody.
+OPENAI_ERRORS = errors(413, 422) | {
+    400: {"model": OpenAIError | ErrorBody, "description": "No user question last, a bad filter, or malformed JSON"},
+    404: {"model": OpenAIError, "description": "A model this service does not serve"},
 }
 
 
@@ -76,11 +99,11 @@ def models(_: Role) -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL)])
 
 
-@router.post("/chat/completions", response_model=Completion, responses=SSE)
+@router.post("/chat/completions", response_model=Completion, responses=SSE | OPENAI_ERRORS)
 def chat_completions(req: CompletionRequest, request: Request, role: Role, engine: EngineDep):
     """Answer the last user message from the papers; earlier user messages make a follow-up searchable."""
     if req.model != MODEL:
-        return _error(404, f"no model {req.model!r}; this service serves {MODEL!r}", "model_not_found")
+        return _error(404, f"no model {req.model[:64]!r}; this service serves {MODEL!r}", "model_not_found")
     asked = [m.text().strip() for m in req.messages if m.role == "user"]
     if req.messages[-1].role != "user":
         return _error(400, "the last message must be the user's question")

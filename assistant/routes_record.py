@@ -12,12 +12,13 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.auth import EngineDep, Role
 from assistant.engine import access_for
+from assistant.http_errors import errors
 from assistant.record_models import Action, Inspection, Meeting, RecommendationBook, Timeline
 from assistant.record_views import RecordFilters, actions, inspections, meetings, recommendations, timeline
 from ingest.councils import normalise
 from ingest.store import Store
 
-router = APIRouter(prefix="/record", tags=["record"])
+router = APIRouter(prefix="/record", tags=["record"], responses=errors(400, 401, 422))
 T = TypeVar("T")
 
 

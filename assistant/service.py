@@ -5,16 +5,17 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant import routes_ask, routes_documents, routes_openai, routes_record, web
+from assistant import http_errors, routes_ask, routes_documents, routes_openai, routes_record, web
 from assistant.auth import Engine, EngineDep, Role
+from assistant.body_limit import BodyLimit
 from assistant.engine import Assistant, access_for
 from assistant.settings import Settings
 from ingest.errors import BadRequest, CouncilError, FileTooLarge, NotFound, UnsupportedFile
@@ -43,6 +44,8 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     if any(e.get("type") == "json_invalid" for e in errors):
         return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
+    if any(e.get("type") == http_errors.SURROGATE for e in errors):
+        return JSONResponse({"detail": "the request holds text that is not valid Unicode"}, status_code=400)
     reasons = []
     for e in errors[:3]:
         loc = [str(x) for x in e.get("loc", ())]
@@ -73,6 +76,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         summary="Cited answers over council papers; every claim names the paragraph it came from.",
         version="0.1.0",
         lifespan=lifespan,
+        redirect_slashes=False,  # its redirect would build Location from the Host header the client sent
     )
     app.state.keys = keys
     app.state.engine = engine
@@ -80,22 +84,18 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(routes_documents.router)
     app.include_router(routes_record.router)
     app.include_router(routes_openai.router)
-    app.include_router(web.router)
+    app.include_router(web.router, responses=http_errors.errors(401))  # /whoami; the pages are not in the schema
     app.add_exception_handler(CouncilError, _council_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Refuse an oversized body before anything reads it; an upload's own size is checked as it is saved.
-        upload = request.url.path.rstrip("/") == "/documents"
-        limit = settings.max_upload_bytes + UPLOAD_OVERHEAD if upload else JSON_BODY_LIMIT
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            return JSONResponse({"detail": f"the request body is over the {limit:,} byte limit"}, status_code=413)
-        return await call_next(request)
+    def body_limit(path: str) -> int:
+        # An upload's own size is checked again as it is saved; the form around it adds UPLOAD_OVERHEAD.
+        return settings.max_upload_bytes + UPLOAD_OVERHEAD if path == "/documents" else JSON_BODY_LIMIT
 
-    @app.get("/health", response_model=Health, tags=["service"])
+    app.add_middleware(BodyLimit, limit_for=body_limit)
+
+    @app.get("/health", response_model=Health, tags=["service"], responses=http_errors.errors(401))
     def health(role: Role, engine: EngineDep) -> Health:
         """Up, and how much the caller can search."""
         with engine.lock:

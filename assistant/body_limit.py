@@ -1,0 +1,64 @@
+"""A request body limit counted as the bytes arrive: a chunked body (no Content-Length) is refused as soon as it
+passes the limit, instead of once it has been read whole into memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import HTTPException
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(413, f"the request body is over the {limit:,} byte limit")
+
+
+class BodyLimit:
+    """Pure ASGI middleware: 413 when the body is, or grows, past `limit_for(path)` bytes.
+
+    Raised from the app's own `receive`, the 413 is an HTTPException, which FastAPI's body parsing passes on
+    (any other error there becomes a 400) to its handler, so the body is the service's usual `{"detail"}`.
+    """
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isascii() and length.isdigit() and int(length) > limit:  # refused before a byte is read
+            await self._refuse(limit, scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except HTTPException as exc:  # read outside FastAPI's body parsing (a route reading the stream itself)
+            if exc.status_code != 413 or started:
+                raise
+            await self._refuse(limit, scope, receive, send)
+
+    @staticmethod
+    async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse({"detail": _too_large(limit).detail}, status_code=413, headers={"Connection": "close"})
+        await response(scope, receive, send)

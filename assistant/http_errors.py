@@ -1,0 +1,44 @@
+"""The one error body the service answers bad requests with, documented on every route that can send it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel
+from pydantic_core import PydanticCustomError
+
+SURROGATE = "unicode_surrogate"  # the validation error type the service answers with 400, as it does broken JSON
+
+
+class ErrorBody(BaseModel):
+    """What went wrong, in one line; never the input echoed back, never a traceback."""
+
+    detail: str
+
+
+_WHY = {
+    400: "A request the service cannot answer as asked: an empty or overlong question, malformed JSON or text",
+    401: "An API key the service does not know",
+    403: "Adding or deleting documents needs an admin API key",
+    404: "No such document, passage or conversation (or one the caller may not see)",
+    413: "The request body, or the uploaded file, is over the size limit",
+    415: "A file type the service does not read",
+    422: "A field of the wrong type or out of range, a missing field or an unknown one",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each status it may answer with, as an ErrorBody."""
+    return {code: {"model": ErrorBody, "description": _WHY[code]} for code in codes}
+
+
+def _whole_unicode(value: str) -> str:
+    # JSON may escape half of a surrogate pair ("\\ud800"): a str Python holds, but no text SQLite or UTF-8 can.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(SURROGATE, "not valid Unicode text (a lone surrogate)") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_whole_unicode)]  # every string a request body carries
