@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from assistant import mcp_cli, record_cli
@@ -21,10 +22,10 @@ DEMO_QUESTIONS = (
 
 
 def _settings(args: argparse.Namespace):
-    from assistant.settings import Settings
+    from assistant.settings import load
 
     overrides = {k: v for k, v in (("home", args.home), ("model", args.model)) if v}
-    return Settings(**overrides)
+    return load(**overrides)  # a bad COUNCIL_* value is a BadSetting: one line and exit 2, as main prints it
 
 
 def _index(args: argparse.Namespace):
@@ -69,9 +70,15 @@ def _print_answer(answer, as_json: bool) -> None:
             print(f"  - {c.title} ({c.date or 'undated'}) {c.label}: {' '.join(c.text.split())[:120]}")
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def _progress_bar(quiet: bool, **kw):
+    """A tqdm bar on stderr when it is a terminal and --quiet was not given; never the model loader's own bar."""
     from tqdm import tqdm
 
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # before the model loads: "Loading weights" is not ours
+    return tqdm(file=sys.stderr, disable=quiet or not sys.stderr.isatty(), **kw)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
     from index.build import expand, ingest_paths
 
     overrides = {
@@ -87,18 +94,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if v
     }
     total = len(expand(args.paths))
-    index = _index(args)
-    with tqdm(total=total, unit="file", disable=args.quiet or not sys.stderr.isatty()) as bar:
+    with _progress_bar(args.quiet, total=total, unit="file") as bar:
+        index = _index(args)
+        passages, t0 = 0, time.perf_counter()
 
-        def step(path: Path) -> None:
-            bar.set_postfix_str(path.name[:40])
+        def settled(path: Path, added: int) -> None:
+            nonlocal passages
+            passages += added
+            rate = passages / (time.perf_counter() - t0)
+            bar.set_postfix_str(f"{passages:,} passages, {rate:.1f}/s, {path.name[:30]}")
             bar.update(1)
 
-        report = ingest_paths(index, args.paths, overrides, progress=step)
+        report = ingest_paths(index, args.paths, overrides, settled=settled)
+        seconds = time.perf_counter() - t0
     index.close()
     for name, reason in report.failed:
         print(f"failed: {name}: {reason}", file=sys.stderr)
     print(report.summary())
+    print(f"{report.passages} passages in {seconds:.1f} s ({report.passages / seconds:.1f} passages/s)")
     ok = report.added or report.unchanged or report.replaced
     return 0 if ok or not total else 1
 
@@ -117,6 +130,10 @@ def cmd_passages(args: argparse.Namespace) -> int:
         page = f" p.{p.page}" if p.page else ""
         kind = f" <{p.kind}>" if p.kind else ""
         print(f"{p.label:>16}{part}{page}{kind}  {' '.join(p.text.split())[:100]}")
+    if doc.removed:
+        print(f"removed as page furniture ({len(doc.removed)} lines):")
+        for page, line in doc.removed:
+            print(f"  p.{page}  {line}")
     return 0
 
 
@@ -206,7 +223,15 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.cli import run_from_cli
 
-    return run_from_cli(args, _settings(args))
+    with _progress_bar(args.quiet, unit="question") as bar:
+
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+            if done == total:
+                bar.close()  # before the report prints
+
+        return run_from_cli(args, _settings(args), progress=step)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -300,6 +325,7 @@ def parser() -> argparse.ArgumentParser:
         help="fail when the metric's 95%% CI lower bound is below VALUE (repeatable)",
     )
     sp.add_argument("--mode", choices=("hybrid", "dense", "lexical", "rrf"), default="hybrid", help="retrieval mode")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("demo", help="ingest the sample corpus and answer a few questions")

@@ -35,3 +35,7 @@ class NotFound(CouncilError):
 
 class BadRequest(CouncilError):
     """A request the service cannot answer as asked (bad filter, empty question)."""
+
+
+class BadSetting(CouncilError):
+    """A setting (a COUNCIL_* variable or its flag) whose value cannot be used; names the variable."""
