@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 SURROGATE = "unicode_surrogate"  # the validation error type the service answers with 400, as it does broken JSON
@@ -42,3 +44,16 @@ def _whole_unicode(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_whole_unicode)]  # every string a request body carries
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    # pydantic's lax date also takes a number, or a numeric string, as a Unix time: "since=-1e-308" was 1970-01-01.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "Input should be a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]  # every date a request carries: as the schema says, no other

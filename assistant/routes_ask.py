@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.auth import Engine, EngineDep, Role
 from assistant.engine import access_for
-from assistant.http_errors import Text, errors
+from assistant.http_errors import IsoDate, Text, errors
 from assistant.models import Answer, Citation
 from index.search import MODES, Filters
 from ingest.councils import normalise
@@ -26,7 +25,19 @@ log = logging.getLogger(__name__)
 SSE = {
     200: {
         "description": "With ?stream=true: `token` events, then one `answer` event",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        # Before OpenAPI 3.2's itemSchema, an event stream's schema describes each event: its fields, as parsed
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["token", "answer", "error"]},
+                        "data": {"type": "string", "description": "JSON: a token's text, the Answer, or {detail}"},
+                    },
+                    "required": ["event", "data"],
+                }
+            }
+        },
     }
 }
 
@@ -41,8 +52,8 @@ class FiltersIn(BaseModel):
     doc_type: Text | None = None
     doc_id: Text | None = None
     kind: Text | None = None
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
     def filters(self) -> Filters:
         iso = [d.isoformat() if d else None for d in (self.since, self.until)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 from pathlib import Path
@@ -13,7 +12,7 @@ from pydantic import BaseModel
 
 from assistant.auth import Admin, EngineDep, Role
 from assistant.engine import access_for
-from assistant.http_errors import errors
+from assistant.http_errors import IsoDate, errors
 from index.build import delete_document, ingest_paths
 from ingest.councils import normalise
 from ingest.errors import BadRequest, FileTooLarge, NotFound, UnsupportedFile
@@ -160,7 +159,7 @@ def upload_document(
     engine: EngineDep,
     file: UploadFile,
     title: Annotated[str | None, Form()] = None,
-    date: Annotated[dt.date | None, Form()] = None,
+    date: Annotated[IsoDate | None, Form()] = None,
     body: Annotated[str | None, Form()] = None,
     doc_type: Annotated[str | None, Form()] = None,
     council: Annotated[str | None, Form()] = None,

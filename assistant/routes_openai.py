@@ -46,7 +46,16 @@ log = logging.getLogger(__name__)
 SSE = {
     200: {
         "description": 'With "stream": true, chat.completion.chunk events, the last with `citations`, then [DONE]',
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        # Before OpenAPI 3.2's itemSchema, an event stream's schema describes each event: its fields, as parsed
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"data": {"type": "string", "description": "a chunk as JSON, or [DONE]"}},
+                    "required": ["data"],
+                }
+            }
+        },
     }
 }
 

@@ -4,7 +4,6 @@ own access rules: a caller sees the record of the papers they may read, and of n
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.auth import EngineDep, Role
 from assistant.engine import access_for
-from assistant.http_errors import errors
+from assistant.http_errors import IsoDate, errors
 from assistant.record_models import Action, Inspection, Meeting, RecommendationBook, Timeline
 from assistant.record_views import RecordFilters, actions, inspections, meetings, recommendations, timeline
 from ingest.councils import normalise
@@ -28,8 +27,8 @@ class DatedQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     council: str | None = None  # "Buckinghamshire Council", or a name the gazetteer knows: "Buckinghamshire"
-    since: date | None = None  # inclusive; a month or year the paper gives matches when it overlaps
-    until: date | None = None
+    since: IsoDate | None = None  # inclusive; a month or year the paper gives matches when it overlaps
+    until: IsoDate | None = None
 
     def filters(self, body: str | None = None) -> RecordFilters:
         council = normalise(self.council) if self.council and self.council.strip() else None
