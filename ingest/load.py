@@ -7,8 +7,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from ingest import metadata, record
-from ingest.errors import BadRequest, FileTooLarge
+from ingest import limits, metadata, record
+from ingest.errors import BadRequest, EmptyDocument, FileTooLarge
 from ingest.kinds import tag
 from ingest.lines import split_lines
 from ingest.models import Document
@@ -16,7 +16,7 @@ from ingest.parts import find_parts
 from ingest.readers import read
 from ingest.segment import segment
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 # Bumped when reading or segmentation changes what a file becomes: part of every document id, so the next
 # ingest of an unchanged file replaces the passages an older version made.
 READER_VERSION = "3"
@@ -62,6 +62,8 @@ def load_document(
         tag(p, part_kind.get(p.part_title or "", parts[0].kind))
         for p in segment(extracted.text, doc_id, extracted.page_starts, extracted.hints, extracted.structured)
     )
+    if not passages:  # text only of marks ("- "): nothing a search could ever find or a citation name
+        raise EmptyDocument("no text found (no paragraph in the file holds words)")
     doc = Document(
         doc_id=doc_id,
         source=source,

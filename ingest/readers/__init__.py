@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import EmptyDocument, UnsupportedFile
+from ingest import limits
+from ingest.errors import EmptyDocument, FileTooLarge, UnsupportedFile
 from ingest.models import Extracted
 
 SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
@@ -38,4 +39,6 @@ def read(path: Path) -> Extracted:
     extracted = reader(path)
     if not extracted.text.strip():
         raise EmptyDocument("no text found (empty file, or a scan without a text layer)")
+    if len(extracted.text) > limits.MAX_CHARS:  # segmenting takes some 3 s a million characters
+        raise FileTooLarge(f"{len(extracted.text):,} characters of text is over the {limits.MAX_CHARS:,} limit")
     return extracted

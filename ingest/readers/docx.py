@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from lxml.etree import XMLSyntaxError, _Element
 
-from ingest.errors import CorruptFile, EmptyDocument
+from ingest import limits
+from ingest.errors import CorruptFile, EmptyDocument, FileTooLarge
 from ingest.models import Extracted
 from ingest.readers.text import join_pages
 
@@ -303,16 +305,37 @@ def _numbering_root(document: DocxDocument) -> _Element | None:
     return None
 
 
+def _check_inflated(path: Path) -> None:
+    """Refuse an archive whose parts inflate past the limits, before python-docx inflates any.
+
+    The sizes checked are the archive's own claims; zipfile never inflates a part past its claimed size (the
+    surplus fails the CRC, as BadZipFile), so a lying archive costs no more than an honest one. XML depth is
+    bounded by libxml2 itself (256 levels without XML_PARSE_HUGE, which python-docx does not set).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorruptFile(f"not a readable .docx ({str(exc)[:100]})") from None
+    for part in parts:
+        if part.filename.lower().endswith((".xml", ".rels")) and part.file_size > limits.MAX_XML:
+            mb = part.file_size / 1e6
+            raise FileTooLarge(f"{part.filename[:60]} inflates to {mb:.0f} MB uncompressed, over the limit")
+    if (total := sum(part.file_size for part in parts)) > limits.MAX_INFLATED:
+        raise FileTooLarge(f"the archive inflates to {total / 1e6:.0f} MB uncompressed, over the limit")
+
+
 def read_docx(path: Path) -> Extracted:
     """Extract a .docx body in order: '#' headings, rendered list numbers, tab-separated tables."""
     path.stat()  # a missing file is FileNotFoundError, not a corrupt one
     if not zipfile.is_zipfile(path):
         raise CorruptFile("not a .docx (not a zip archive)")
+    _check_inflated(path)
     try:
         document = docx.Document(str(path))
         reader = _Reader(document)
         reader.walk(document.element.body)
-    except (OpcError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
+    except (OpcError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:100]
         raise CorruptFile(f"not a readable .docx ({reason})") from None
     extracted = reader.extracted()

@@ -9,6 +9,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
+from ingest import limits
 from ingest.errors import EmptyDocument
 from ingest.models import Extracted
 
@@ -105,15 +106,25 @@ def _inline_text(tag: Tag, skip: tuple[str, ...] = ()) -> str:
 
 
 def _pieces(tag: Tag, skip: tuple[str, ...]) -> list[str]:
-    parts = []
-    for node in tag.children:
-        if isinstance(node, NavigableString):
+    """The text under `tag`, in order; a loop, not recursion, since a hostile page nests thousands deep."""
+    parts: list[str] = []
+    open_tags = [iter(tag.children)]
+    gaps: list[str] = []  # what to add once each open tag below `tag` ends
+    while open_tags:
+        node = next(open_tags[-1], None)
+        if node is None:
+            open_tags.pop()
+            if gaps:
+                parts.append(gaps.pop())
+        elif isinstance(node, NavigableString):
             if not isinstance(node, _NOT_TEXT):
                 parts.append(str(node))
         elif isinstance(node, Tag) and node.name not in skip:
             # Keep words apart where markup, not a space, separated them ("a<br>b", "<td>a</td><td>b</td>").
             gap = " " if node.name == "br" or node.name in _BLOCK_TAGS else ""
-            parts += [gap, *_pieces(node, skip), gap]
+            parts.append(gap)
+            gaps.append(gap)
+            open_tags.append(iter(node.children))
     return parts
 
 
@@ -126,7 +137,11 @@ def _ol_mark(number: int, kind: str) -> str:
 
 
 class _Blocks:
-    """Blocks in reading order, each a (text, kind) pair; kind marks headings and tables."""
+    """Blocks in reading order, each a (text, kind) pair; kind marks headings and tables.
+
+    `depth` is a list's indent; `nest` counts the blocks inside blocks, and past limits.MAX_DEPTH a block is read
+    as one paragraph of the text it holds, so that no page can nest the walk past Python's recursion limit.
+    """
 
     def __init__(self) -> None:
         self.blocks: list[tuple[str, str | None]] = []
@@ -135,7 +150,10 @@ class _Blocks:
         if text.strip():
             self.blocks.append((text, kind))
 
-    def walk(self, tag: Tag, depth: int = 0) -> None:
+    def walk(self, tag: Tag, depth: int = 0, nest: int = 0) -> None:
+        if nest > limits.MAX_DEPTH:
+            self.add(_inline_text(tag))
+            return
         inline: list[str] = []  # text and inline elements between blocks form an anonymous paragraph
         for child in tag.children:
             if isinstance(child, NavigableString):
@@ -149,10 +167,10 @@ class _Blocks:
                 continue
             self.add(_collapse("".join(inline)))
             inline = []
-            self.block(child, depth)
+            self.block(child, depth, nest + 1)
         self.add(_collapse("".join(inline)))
 
-    def block(self, tag: Tag, depth: int) -> None:
+    def block(self, tag: Tag, depth: int, nest: int) -> None:
         name = tag.name
         if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
             text = _inline_text(tag)
@@ -161,13 +179,16 @@ class _Blocks:
         elif name in ("p", "dt", "dd", "pre", "caption", "figcaption", "summary", "address"):
             self.add(_inline_text(tag))
         elif name in ("ul", "ol"):
-            self.items(tag, depth)
+            self.items(tag, depth, nest)
         elif name == "table":
-            self.table(tag, depth)
+            self.table(tag, depth, nest)
         elif name != "hr":
-            self.walk(tag, depth)
+            self.walk(tag, depth, nest)
 
-    def items(self, lst: Tag, depth: int) -> None:
+    def items(self, lst: Tag, depth: int, nest: int) -> None:
+        if nest > limits.MAX_DEPTH:
+            self.add(_inline_text(lst))
+            return
         number = int(lst["start"]) if str(lst.get("start", "")).lstrip("-").isdigit() else 1
         for li in lst.find_all("li", recursive=False):
             text = _inline_text(li, skip=("ul", "ol"))
@@ -178,15 +199,15 @@ class _Blocks:
             number += 1
             for sub in li.find_all(["ul", "ol"]):
                 if sub.find_parent("li") is li:
-                    self.items(sub, depth + 1)
+                    self.items(sub, depth + 1, nest + 1)
 
-    def table(self, table: Tag, depth: int) -> None:
+    def table(self, table: Tag, depth: int, nest: int) -> None:
         rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
         cells = [tr.find_all(["td", "th"], recursive=False) for tr in rows]
         if all(len(c) <= 1 for c in cells):
             # A one-column table is layout, not data (older council sites): read its cells as content.
             for cell in (c for row in cells for c in row):
-                self.walk(cell, depth)
+                self.walk(cell, depth, nest + 1)
             return
         caption = table.find("caption")
         if caption is not None and caption.find_parent("table") is table:

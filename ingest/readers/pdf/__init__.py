@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile
+from ingest import limits
+from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile, FileTooLarge
 from ingest.models import Extracted
 from ingest.readers.pdf.blocks import Block, body_size, heading_levels, line_spacing, starts_item, to_blocks
 from ingest.readers.pdf.glyphs import PageGlyphs, read_page
@@ -60,16 +61,20 @@ def _pages(path: Path) -> list[PageGlyphs]:
             raise EncryptedFile("PDF uses an unsupported security handler") from None
         raise CorruptFile(f"not a readable PDF ({_reason(exc)})") from None
     try:
-        out = []
+        if len(pdf) > limits.MAX_PAGES:  # counted from the page tree: no page is read to tell
+            raise FileTooLarge(f"{len(pdf):,} pages is over the {limits.MAX_PAGES:,} page limit")
+        out: list[PageGlyphs] = []
+        chars = 0
         for i in range(len(pdf)):
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as exc:
                 raise CorruptFile(f"cannot read page {i + 1} ({_reason(exc)})") from None
             try:
-                out.append(read_page(page, i + 1))
+                out.append(read_page(page, i + 1, limits.MAX_CHARS - chars))
             finally:
                 page.close()
+            chars += sum(len(run.text) for run in out[-1].runs)
         return out
     finally:
         pdf.close()

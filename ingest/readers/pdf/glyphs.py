@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from ingest import limits
+from ingest.errors import FileTooLarge
+
 # A gap between two characters ends a run when it is wider than this share of the font size. pdfium writes a
 # space of its own (a "generated" one) where the PDF positions the next word without a space character: there a
 # right-aligned number and the label beside it may be only half an em apart, while words sit a quarter em apart.
@@ -111,11 +114,14 @@ class _Font:
         return any(b in name for b in _BOLD_NAMES) or bool(self.flags.value & (1 << 18))  # FontDescriptor ForceBold
 
 
-def read_page(page: pdfium.PdfPage, number: int) -> PageGlyphs:
-    """The runs and ruled lines of one page."""
+def read_page(page: pdfium.PdfPage, number: int, max_chars: int | None = None) -> PageGlyphs:
+    """The runs and ruled lines of one page; FileTooLarge when it holds more than `max_chars` characters."""
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
+        # Counted by pdfium before the per-character loop below, the slow part, takes them one by one.
+        if max_chars is not None and textpage.count_chars() > max_chars:
+            raise FileTooLarge(f"page {number} takes the text past the {limits.MAX_CHARS:,} character limit")
         runs = _runs(textpage, height)
     finally:
         textpage.close()
