@@ -14,7 +14,7 @@ from pathlib import Path
 import index.build as build
 from bench.simulate import PerturbedEmbedder, TimedEmbedder
 from bench.system import load
-from index import lexical
+from index import lexical, read_ahead
 from index.embed import embed_text
 from index.search import Index
 from index.vectors import VectorIndex
@@ -67,7 +67,7 @@ class IngestFigures:
 def timed_stages(parts: dict[str, float]) -> Iterator[None]:
     """Time the stages ingest_paths calls, by wrapping them where build.py looks them up; restored after."""
     targets: list[tuple[object, str, str]] = [
-        (build, "load_document", "load+segment"),
+        (read_ahead, "load_document", "load+segment"),
         (build, "cached_vectors", "cache lookup+encode"),
         (build, "store_vectors", "cache write"),
         (lexical, "add", "fts insert"),

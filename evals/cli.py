@@ -15,7 +15,7 @@ from evals.gate import check_floors
 from evals.html_report import write_html
 from evals.outputs import load_answers
 from evals.report import format_table, write_json
-from evals.run import run_eval, score_answers
+from evals.run import Progress, run_eval, score_answers
 
 # The assistant retrieves one way (hybrid); retrieval is scored on the passages its answer was built from.
 NO_MODE = "--mode no longer applies: retrieval is scored on the passages the answer was built from (hybrid)"
@@ -69,8 +69,11 @@ def over_http(url: str, api_key: str | None) -> Callable[[Question], dict]:
     return answer
 
 
-def run_from_cli(args: argparse.Namespace, settings) -> int:
-    """Score, print the table, write reports, compare and gate; 0 when the gate passes."""
+def run_from_cli(args: argparse.Namespace, settings, progress: Progress | None = None) -> int:
+    """Score, print the table, write reports, compare and gate; 0 when the gate passes.
+
+    `progress` hears (questions answered, questions) after each question the assistant answers.
+    """
     try:
         questions = load_dataset(args.dataset, args.split)
         if getattr(args, "mode", "hybrid") != "hybrid":
@@ -80,7 +83,7 @@ def run_from_cli(args: argparse.Namespace, settings) -> int:
         else:
             fn = over_http(args.url, settings.api_keys.split(":")[0] or None) if args.url else None
             fn = fn or in_process(settings)
-            result = run_eval(questions, fn, dataset=args.dataset, split=args.split)
+            result = run_eval(questions, fn, dataset=args.dataset, split=args.split, progress=progress)
         print(format_table(result))
         if args.out:
             out = Path(args.out)

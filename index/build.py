@@ -1,16 +1,18 @@
 """Ingest files into an open index: each document commits whole (store, FTS, vectors) or not at all.
 
-A folder is read ahead a group of about ENCODE_GROUP passages (several documents) at a time, and the
-group's new texts go to the model in one call: one call per document ran the model at 57 passages/s,
-one per ~1,000 passages at 75 (docs/benchmarks.md, "Ingest throughput"). Each document still commits
-alone, in file order. FAISS and BM25 generations are written when the passages changed since the last
-write reach a quarter of the index (at least SAVE_MIN_PASSAGES), so the bytes written stay linear in the
-corpus; a crash before a write loses nothing, since the reopened index rebuilds from the store.
+Documents are taken a group of about ENCODE_GROUP passages (several documents) at a time, and the group's new
+texts go to the model in one call: one call per document ran the model at 57 passages/s, one per ~1,000
+passages at 75 (docs/benchmarks.md, "Ingest throughput"). A thread reads the next files meanwhile
+(index/read_ahead.py). Each document still commits alone, in file order. FAISS and BM25 generations are
+written when the passages changed since the last write reach a quarter of the index (at least
+SAVE_MIN_PASSAGES), so the bytes written stay linear in the corpus; a crash before a write loses nothing,
+since the reopened index rebuilds from the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,17 +20,15 @@ import numpy as np
 
 from index import lexical
 from index.embed import cached_vectors, embed_text, store_vectors
+from index.read_ahead import BAD_FILE, expand, read_ahead, reason
 from index.search import Index
 from ingest.errors import CouncilError
-from ingest.load import load_document
 from ingest.models import Document
-from ingest.readers import SUFFIXES
 
 ENCODE_GROUP = 1024  # passages read ahead and embedded in one model call (read when ingest_paths starts)
 SAVE_MIN_PASSAGES = 20_000  # passages changed between FAISS generations, at least (or a quarter of the index)
 
-# A reader library's own complaint about a bad file, besides ours (CouncilError).
-_BAD_FILE = (OSError, ValueError, UnicodeError)
+Settled = Callable[[Path, int], None]  # a file done with (committed, unchanged or failed), and the passages it added
 
 
 @dataclass
@@ -53,27 +53,6 @@ class IngestReport:
             f"{len(self.added)} added, {len(self.unchanged)} unchanged, {len(self.replaced)} replaced,"
             f" {len(self.failed)} failed ({self.passages} passages, {self.embedded} embedded)"
         )
-
-
-def expand(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(file, source name) for files named, and for supported files under folders named, in a stable order.
-
-    A file named directly is its own name; one found in a folder is named by its path inside that folder,
-    so 2018/minutes.txt and 2019/minutes.txt stay two documents.
-    """
-    out: list[tuple[Path, str]] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            out.extend((f, f.relative_to(path).as_posix()) for f in files)
-        else:
-            out.append((path, path.name))
-    return out
-
-
-def _reason(e: Exception) -> str:
-    """One line for report.failed: our own errors speak for themselves, a library's is named."""
-    return str(e) if isinstance(e, CouncilError) else f"{type(e).__name__}: {e}"
 
 
 def _encode(index: Index, docs: list[Document]) -> tuple[list[tuple[list[str], np.ndarray]], int]:
@@ -167,17 +146,13 @@ class _Group:
         return self.passages >= ENCODE_GROUP
 
 
-def _load(index: Index, path: Path, source: str, overrides: dict[str, str] | None) -> _Loaded:
-    """Read and segment one file, and tell whether the index holds it already; a bad file keeps its reason."""
-    try:
-        if not path.is_file():
-            raise CouncilError("no such file")
-        doc = load_document(path, overrides, source=source)
-    except (CouncilError, *_BAD_FILE) as e:
-        return _Loaded(path, source, error=_reason(e))
-    if index.store.find_source(source) == doc.doc_id:
-        return _Loaded(path, source, held=doc.doc_id)
-    return _Loaded(path, source, doc=doc)
+def _loaded(index: Index, path: Path, source: str, read: Document | str) -> _Loaded:
+    """A file as read (its document, or why it could not be read), told whether the index holds it already."""
+    if isinstance(read, str):
+        return _Loaded(path, source, error=read)
+    if index.store.find_source(source) == read.doc_id:
+        return _Loaded(path, source, held=read.doc_id)
+    return _Loaded(path, source, doc=read)
 
 
 def _embed_group(index: Index, group: _Group, report: IngestReport) -> None:
@@ -191,18 +166,19 @@ def _embed_group(index: Index, group: _Group, report: IngestReport) -> None:
         return
     try:
         encoded, embedded = _encode(index, [item.doc for item in loaded])
-    except _BAD_FILE:
+    except BAD_FILE:
         return
     report.embedded += embedded
     for item, (texts, vecs) in zip(loaded, encoded, strict=True):
         item.texts, item.vecs = texts, vecs
 
 
-def _commit_group(index: Index, group: _Group, report: IngestReport) -> int:
+def _commit_group(index: Index, group: _Group, report: IngestReport, settled: Settled | None) -> int:
     """Embed the group, then commit each document alone, in file order; returns the passages changed."""
     _embed_group(index, group, report)
     changed = 0
     for item in group.items:
+        before = report.passages
         try:
             if item.error:
                 report.failed.append((str(item.path), item.error))
@@ -212,8 +188,10 @@ def _commit_group(index: Index, group: _Group, report: IngestReport) -> int:
                 changed += add_document(index, item.doc, report)
             else:
                 changed += _commit(index, item.doc, item.texts, item.vecs, report)
-        except (CouncilError, *_BAD_FILE) as e:
-            report.failed.append((str(item.path), _reason(e)))
+        except (CouncilError, *BAD_FILE) as e:
+            report.failed.append((str(item.path), reason(e)))
+        if settled:
+            settled(item.path, report.passages - before)
     return changed
 
 
@@ -222,37 +200,42 @@ def ingest_paths(
     paths: Iterable[Path],
     overrides: dict[str, str] | None = None,
     progress: Callable[[Path], None] | None = None,
+    settled: Settled | None = None,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and skipped, the rest still go in.
 
-    `progress` hears of each file, in file order, as it is read (up to a group ahead of its commit).
+    Files are read by a thread a few ahead of the model (index.read_ahead). `progress` hears of each file, in
+    file order, as it is taken from the reader (up to a group ahead of its commit);
+    `settled` hears of each file once it is committed, found unchanged or failed, with the passages it added.
     """
     report = IngestReport()
     group = _Group()
     unsaved = 0  # passages changed since the last generation was written
-    for path, source in expand(paths):
-        if source in group.sources:  # the same name twice: compare the second with what the first committed
-            unsaved = _flush(index, group, report, unsaved)
-            group = _Group()
-        if progress:
-            progress(path)
-        group.add(_load(index, path, source, overrides))
-        if group.full():
-            unsaved = _flush(index, group, report, unsaved)
-            group = _Group()
-    if _flush(index, group, report, unsaved):
+    # Closed at once should an error leave the loop: the reads not yet started are cancelled.
+    with closing(read_ahead(expand(paths, skipped=report.failed), overrides)) as files:
+        for path, source, read in files:
+            if source in group.sources:  # the same name twice: compare the second with what the first committed
+                unsaved = _flush(index, group, report, unsaved, settled)
+                group = _Group()
+            if progress:
+                progress(path)
+            group.add(_loaded(index, path, source, read))
+            if group.full():
+                unsaved = _flush(index, group, report, unsaved, settled)
+                group = _Group()
+    if _flush(index, group, report, unsaved, settled):
         index.save()
     return report
 
 
-def _flush(index: Index, group: _Group, report: IngestReport, unsaved: int) -> int:
+def _flush(index: Index, group: _Group, report: IngestReport, unsaved: int, settled: Settled | None) -> int:
     """Commit a group; write a generation once enough changed since the last; returns the passages unsaved.
 
     A generation rewrites the whole index, so one every fixed number of documents made the bytes written
     grow with the square of the corpus (94 s of 241 s outside the model at 1M passages). Waiting for a
     quarter of the index keeps them within five times the final index.
     """
-    unsaved += _commit_group(index, group, report)
+    unsaved += _commit_group(index, group, report, settled)
     if unsaved >= max(SAVE_MIN_PASSAGES, index.vectors.size // 4):
         index.save()
         return 0

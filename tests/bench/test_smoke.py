@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus, run, sq8
+from bench import corpus, ingest_rate, run, sq8
 from ingest.load import load_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_004 = ROOT / "corpus" / "seeds" / "004_a930b2b3540043e5.txt"
+BEDFORD = ROOT / "corpus" / "ofsted-send" / "area-send-full-inspection_bedford_2025-02-04.pdf"  # 7 pages
 
 
 def _numbers(line: str) -> list[float]:
@@ -89,3 +90,25 @@ def test_sq8_conversion_reports_its_recall_and_leaves_the_home_sq8(seed_index, t
     assert figures["passages"] == seed_index.vectors.size and figures["recall@10"] >= 0.95
     with pytest.raises(SystemExit, match="sq8 already"):
         sq8.main(["--home", str(home)])
+
+
+def test_ingest_rate_times_the_ingest_and_the_model_alone_on_the_same_passages(embedder, tmp_path, capsys):
+    # Two small files, a PDF and a seed: read ahead by a thread, one model call, each document committed.
+    out_json = tmp_path / "rate.json"
+    figures = ingest_rate.main([str(BEDFORD), str(SEED_004), "--json", str(out_json)])
+    lines = capsys.readouterr().out.splitlines()
+    assert (figures.files, figures.documents, figures.pages) == (2, 2, 7)
+    assert figures.passages == figures.embedded >= 50 and figures.encode_calls == 1
+    assert 0 < figures.model_seconds and 0 < figures.encode_seconds < figures.ingest_seconds
+    assert figures.ratio == pytest.approx(figures.ingest_rate / figures.model_rate) and figures.ratio > 0
+    parts = figures.parts
+    assert parts["read+segment (other thread)"] > 0 and "read+segment" not in parts  # read by the reading thread
+    assert parts["COMMIT"] > 0 and parts["FAISS+BM25 save"] > 0 and parts["store rows"] > 0
+    inside = sum(v for k, v in parts.items() if "(other thread)" not in k)
+    assert inside <= figures.ingest_seconds * 1.01  # the main thread's stages do not overlap
+    for prefix in ("end to end (ingest_paths): ", "model alone (one encode() call", "ratio end to end / model alone"):
+        (line,) = [ln for ln in lines if ln.startswith(prefix)]
+        assert all(x > 0 for x in _numbers(line.split(":", 1)[1])[:3]), line
+    assert any(ln.strip().startswith("model encode") for ln in lines)
+    saved = json.loads(out_json.read_text())
+    assert saved["passages"] == figures.passages and saved["ratio"] == pytest.approx(figures.ratio)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import faiss
 import numpy as np
 import pytest
 
-from index import build
+from index import build, read_ahead
 from index.build import IngestReport, add_document, delete_document, expand, ingest_paths
 from index.embed import CACHE_SCHEMA
 from index.generations import fingerprint
@@ -380,3 +382,82 @@ def test_generations_are_written_per_quarter_of_the_index_not_per_document(
         _consistent(again)
     finally:
         again.close()
+
+
+# --- reading ahead: a thread reads the next files while the model embeds, in file order --------------------
+
+
+def test_settled_hears_each_file_once_in_order_with_the_passages_it_added(index, tmp_path, seeds_dir):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for name in ("000_a.txt", "004_c.txt"):
+        shutil.copy(next(seeds_dir.glob(f"{name[:3]}_*.txt")), folder / name)
+    (folder / "001_empty.txt").write_bytes(b"")
+    heard: list[tuple[str, int]] = []
+    report = ingest_paths(index, [folder], settled=lambda path, added: heard.append((path.name, added)))
+    sizes = {name: len(load_document(folder / name).passages) for name in ("000_a.txt", "004_c.txt")}
+    assert heard == [("000_a.txt", sizes["000_a.txt"]), ("001_empty.txt", 0), ("004_c.txt", sizes["004_c.txt"])]
+    assert sum(n for _, n in heard) == report.passages
+    heard.clear()
+    ingest_paths(index, [folder], settled=lambda path, added: heard.append((path.name, added)))
+    assert heard == [("000_a.txt", 0), ("001_empty.txt", 0), ("004_c.txt", 0)]  # unchanged, and failed again
+
+
+def test_files_are_read_in_order_by_one_thread_and_a_single_file_by_the_caller(tmp_path, monkeypatch):
+    files = []
+    for n in range(7):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"1. Paper {n} approved the zq{n} budget.\n")
+        files.append((path, path.name))
+    reads: list[tuple[str, str]] = []
+    load = read_ahead.load_document
+    monkeypatch.setattr(
+        read_ahead,
+        "load_document",
+        lambda path, *a, **kw: (reads.append((path.name, threading.current_thread().name)), load(path, *a, **kw))[1],
+    )
+    got = [(path.name, doc.source) for path, _, doc in read_ahead.read_ahead(files, None, ahead=2)]
+    assert got == [(p.name, p.name) for p, _ in files]
+    assert [name for name, _ in reads] == [p.name for p, _ in files]
+    assert {thread for _, thread in reads} == {"council-read_0"}
+    reads.clear()
+    [(_, _, doc)] = read_ahead.read_ahead(files[:1], None, ahead=2)
+    assert reads == [("0.txt", threading.current_thread().name)] and doc.passages
+
+
+def test_leaving_early_stops_the_reader(tmp_path, monkeypatch):
+    files = []
+    for n in range(20):
+        path = tmp_path / f"{n:02d}.txt"
+        path.write_text(f"1. Paper {n}.\n")
+        files.append((path, path.name))
+    reads: list[str] = []
+    load = read_ahead.load_document
+    monkeypatch.setattr(read_ahead, "load_document", lambda path, *a, **kw: (reads.append(path.name), load(path))[1])
+    it = read_ahead.read_ahead(files, None, ahead=3)
+    next(it)
+    it.close()  # what ingest_paths does when an error leaves its loop
+    done = len(reads)
+    assert done <= 5  # the one taken, the three ahead, and at most one more started before the close
+    time.sleep(0.2)
+    assert len(reads) == done
+
+
+def test_reading_ahead_builds_the_same_index_as_reading_in_turn(grouped, tmp_path, seeds_dir, embedder, monkeypatch):
+    built = {}
+    for ahead in (0, 3):
+        monkeypatch.setattr(read_ahead, "READ_AHEAD", ahead)
+        index = Index(tmp_path / f"ahead-{ahead}", embedder=embedder)
+        db = index.store.db  # a warm embedding cache: this is about reading, not the model
+        db.executescript(CACHE_SCHEMA)
+        db.execute("ATTACH DATABASE ? AS warm", (str(grouped[0].home / "council.db"),))
+        db.execute("INSERT INTO embeddings SELECT hash, model, vector FROM warm.embeddings")
+        db.execute("DETACH DATABASE warm")
+        try:
+            report = ingest_paths(index, [seeds_dir])
+            rows = index.store.db.execute("SELECT id, doc_id, label, text FROM passages ORDER BY id").fetchall()
+            built[ahead] = (report.added, report.doc_ids, report.embedded, [tuple(r) for r in rows])
+            _consistent(index)
+        finally:
+            index.close()
+    assert built[0] == built[3] and built[0][2] == 0

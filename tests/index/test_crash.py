@@ -33,8 +33,8 @@ WORKER = textwrap.dedent(
     from index import build
     from index.search import Index
 
-    # Papers are 3 passages: groups of 3 papers per model call and a generation every 4 or more papers,
-    # so kills also land between a group's commits, around the model calls and around saves.
+    # Papers are 4 passages (a heading, 3 paragraphs): 2-3 papers per model call and a generation every 3 or more
+    # papers, so kills also land between a group's commits, around the model calls and around saves.
     build.ENCODE_GROUP = 9
     build.SAVE_MIN_PASSAGES = 12
     index = Index(Path(sys.argv[1]))
@@ -62,7 +62,8 @@ def _write_docs(folder: Path, seeds_dir: Path) -> None:
     for n in range(DOCS):
         picked = rnd.sample(paragraphs, 3)
         body = "\n\n".join(f"{k}. In paper {_marker(n)}: {p}" for k, p in enumerate(picked, start=1))
-        (folder / f"paper_{n:02d}.txt").write_text(f"## Paper {n}\n\n{body}\n", encoding="utf-8")
+        # The heading is a passage of its own (a citable heading), so it carries the marker too.
+        (folder / f"paper_{n:02d}.txt").write_text(f"## Paper {n} {_marker(n)}\n\n{body}\n", encoding="utf-8")
 
 
 class Worker:
@@ -117,7 +118,7 @@ def _check(home: Path, folder: Path, embedder) -> set[str]:
             doc = store.document(d["doc_id"])
             ids = {store.passage_id(d["doc_id"], p.ordinal) for p in doc.passages}
             # Whole or not at all: every passage the paper has is there.
-            assert len(doc.passages) == d["passage_count"] == len(load_document(folder / d["source"]).passages) == 3
+            assert len(doc.passages) == d["passage_count"] == len(load_document(folder / d["source"]).passages) == 4
             lexical = index.search(_marker(n), k=20, mode="lexical")
             assert {h.id for h in lexical} == ids, d["source"]
             dense = index.search(_marker(n), k=20, filters=Filters(doc_id=d["doc_id"]), mode="dense")
