@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
-from assistant.frame import Catalog, Frame, asks, frame, slot_of
+from assistant.frame import Catalog, Frame, asks, frame
 from assistant.from_record import lead_with_record, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
@@ -80,8 +80,9 @@ class Assistant:
     ) -> tuple[Frame, list[Hit]]:
         """The question's frame and the hybrid search's candidates, kept to the council the question names."""
         f = frame(query, self.catalog(access))  # a follow-up's query carries the question it follows
-        if question and question != query:
-            f = replace(f, slot=slot_of(question))  # but what it asks for is its own ("and what about X?")
+        if question and question != query:  # but what it asks for, and about, is its own ("and what about X?")
+            own = frame(question, self.catalog(access))
+            f = replace(f, slot=own.slot, focus=own.focus or f.focus)
         drop: tuple[str, ...] = ()
         if f.councils and len(f.councils) == 1 and not (filters and filters.council):
             filters = replace(filters or Filters(), council=f.councils[0])

@@ -93,6 +93,10 @@ def test_a_follow_up_is_searched_with_the_question_before_it(base_url):
     ]
     r = client(base_url).chat.completions.create(model=MODEL, messages=messages)
     assert not r.abstained and "811 days" in r.choices[0].message.content
+    # What a follow-up is about is its own: the question before it only widens the search.
+    messages[-1] = {"role": "user", "content": "and what about paediatricians?"}
+    r = client(base_url).chat.completions.create(model=MODEL, messages=messages)
+    assert "paediatrician" in r.choices[0].message.content.split("[1]")[0]
 
 
 @pytest.mark.parametrize("key", [None, "pub-key"])
