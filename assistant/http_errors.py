@@ -34,12 +34,19 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": _WHY[code]} for code in codes}
 
 
-def _whole_unicode(value: str) -> str:
-    # JSON may escape half of a surrogate pair ("\\ud800"): a str Python holds, but no text SQLite or UTF-8 can.
+def whole_unicode(value: str) -> bool:
+    """False for a str holding half of a surrogate pair, which JSON may escape ("\\ud800") and Python holds, but
+    no text SQLite or UTF-8 can."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise PydanticCustomError(SURROGATE, "not valid Unicode text (a lone surrogate)") from None
+        return False
+    return True
+
+
+def _whole_unicode(value: str) -> str:
+    if not whole_unicode(value):
+        raise PydanticCustomError(SURROGATE, "not valid Unicode text (a lone surrogate)")
     return value
 
 

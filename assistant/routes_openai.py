@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from assistant.auth import Engine, EngineDep, api_key_header, bearer, current_role
 from assistant.chat import rewrite
-from assistant.http_errors import ErrorBody, errors
+from assistant.http_errors import ErrorBody, errors, whole_unicode
 from assistant.links import LinkedCitation, linked
 from assistant.llm import clean_sentence, split_sentences
 from assistant.models import Answer
@@ -114,6 +114,8 @@ def chat_completions(req: CompletionRequest, request: Request, role: Role, engin
     if req.model != MODEL:
         return _error(404, f"no model {req.model[:64]!r}; this service serves {MODEL!r}", "model_not_found")
     asked = [m.text().strip() for m in req.messages if m.role == "user"]
+    if not all(whole_unicode(q) for q in asked):  # the messages are free-form, so checked here, not by their model
+        return _error(400, "a message holds text that is not valid Unicode (a lone surrogate)")
     if req.messages[-1].role != "user":
         return _error(400, "the last message must be the user's question")
     base = str(request.base_url)

@@ -182,3 +182,10 @@ def test_422_is_documented_as_the_body_we_send(http):
                     allowed = {"ErrorBody", "OpenAIError"} if path.startswith("/v1/") else {"ErrorBody"}
                     assert "ErrorBody" in titles or titles == {"OpenAIError"}, (method, path, status)
                     assert titles <= allowed, (method, path, status)
+
+
+def test_a_lone_surrogate_in_a_chat_completion_is_a_400(http):
+    body = b'{"model": "council-papers", "messages": [{"role": "user", "content": "autism \\ud800"}]}'
+    r = http.post("/v1/chat/completions", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "Unicode" in r.json()["error"]["message"]
+    assert "Traceback" not in r.text and len(r.content) < 1000
