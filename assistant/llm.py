@@ -19,6 +19,12 @@ from assistant.models import NOT_FOUND, RELATED, Answer, AnswerSentence, Citatio
 from index.search import Hit
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+# The prompt asks for two to four sentences; a model that runs on is cut off here. Enforced on our side, as the
+# reply streams in (closing the stream ends the request), because no one request field bounds every server:
+# OpenAI refuses `max_tokens` beside `max_completion_tokens` (LangChain sends the latter), and llama-cpp-python's
+# server ignores `max_completion_tokens`. Without it SmolLM2 fed an injected passage wrote 7,204 tokens, to the
+# end of its context, for 317 s.
+MAX_REPLY_CHARS = 2000
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SENTENCE = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9“\"‘(£])")
 
@@ -114,12 +120,25 @@ class LLMAnswerer:
             )
         )
 
+    def _reply(self, question: str, hits: list[Hit]) -> Iterator[str]:
+        """The model's reply as it streams in, up to MAX_REPLY_CHARS; past that the stream is closed."""
+        total = 0
+        chunks = self.model.stream(build_messages(question, hits))
+        try:
+            for chunk in chunks:
+                token = str(chunk.content)[: MAX_REPLY_CHARS - total]
+                total += len(token)
+                yield token
+                if total >= MAX_REPLY_CHARS:
+                    return
+        finally:
+            chunks.close()  # LangChain closes the HTTP response: the server stops generating
+
     def answer(self, frame, question: str, query: str, hits: list[Hit]) -> Answer:
         """One call to the model, then the citation checks (the engine's abstention check came first)."""
         if not hits:
             return check_reply(question, query, NOT_FOUND, hits)
-        reply = self.model.invoke(build_messages(question, hits))
-        return check_reply(question, query, str(reply.content), hits)
+        return check_reply(question, query, "".join(self._reply(question, hits)), hits)
 
     def stream(self, frame, question: str, query: str, hits: list[Hit]) -> Iterator[str | Answer]:
         """The model's tokens as they come, then the checked Answer."""
@@ -127,8 +146,7 @@ class LLMAnswerer:
             yield check_reply(question, query, NOT_FOUND, hits)
             return
         parts = []
-        for chunk in self.model.stream(build_messages(question, hits)):
-            token = str(chunk.content)
+        for token in self._reply(question, hits):
             parts.append(token)
             yield token
         yield check_reply(question, query, "".join(parts), hits)
