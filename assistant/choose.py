@@ -9,7 +9,6 @@ reranker is) scores each. The answer opens with the best and adds others within 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import numpy as np
 
 from assistant.extractive import NAVIGATION, bigrams, sentences, terms, tidy, whole
 from assistant.frame import Frame
-from assistant.rerank import SLOT_SHOWS
+from assistant.rerank import SLOT_SHOWS, Model, read_model
 from index.search import Hit
 
 WEIGHTS = Path(__file__).with_name("choose.json")
@@ -54,27 +53,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Chooser:
+class Chooser(Model):
     """The learned weights (FEATURES order) over standardised features, and how close to the best a second
     sentence must score to join the answer."""
 
-    weights: np.ndarray
-    mean: np.ndarray
-    scale: np.ndarray
     margin: float
-
-    def scores(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.weights
 
 
 @lru_cache(maxsize=4)
 def load(path: Path = WEIGHTS) -> Chooser:
     """The learned chooser; features it does not name weigh nothing."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    columns = zip(data["features"], data["weights"], data["mean"], data["scale"], strict=True)
-    by_name = {n: (w, m, s) for n, w, m, s in columns}
-    w, m, s = (np.array([by_name.get(f, (0.0, 0.0, 1.0))[k] for f in FEATURES]) for k in range(3))
-    return Chooser(w, m, np.where(s > 0, s, 1.0), float(data.get("margin", 1.0)))
+    model, data = read_model(path, FEATURES)
+    return Chooser(model.weights, model.mean, model.scale, float(data.get("margin", 1.0)))
 
 
 def candidates(frame: Frame, hits: list[Hit]) -> tuple[list[Candidate], np.ndarray]:

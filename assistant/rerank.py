@@ -92,14 +92,20 @@ class Model:
         return ((x - self.mean) / self.scale) @ self.weights
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = WEIGHTS) -> Model:
-    """The learned model; features it does not name weigh nothing (a model learned on fewer features)."""
+def read_model(path: Path, names: tuple[str, ...]) -> tuple[Model, dict]:
+    """A learned model's weights, means and scales in `names` order, and the file's own data; features the file
+    does not name weigh nothing (a model learned on fewer features). The reranker and the chooser both read so."""
     data = json.loads(path.read_text(encoding="utf-8"))
     columns = zip(data["features"], data["weights"], data["mean"], data["scale"], strict=True)
     by_name = {name: (w, m, s) for name, w, m, s in columns}
-    w, m, s = (np.array([by_name.get(f, (0.0, 0.0, 1.0))[k] for f in FEATURES]) for k in range(3))
-    return Model(w, m, np.where(s > 0, s, 1.0))
+    w, m, s = (np.array([by_name.get(f, (0.0, 0.0, 1.0))[k] for f in names]) for k in range(3))
+    return Model(w, m, np.where(s > 0, s, 1.0)), data
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = WEIGHTS) -> Model:
+    """The learned reranker."""
+    return read_model(path, FEATURES)[0]
 
 
 def _year(date: str | None) -> int | None:
