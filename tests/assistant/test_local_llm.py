@@ -38,6 +38,7 @@ from assistant.settings import Settings
 from index.build import ingest_paths
 from index.embed import DEFAULT_MODEL
 from index.search import Hit, Index
+from tests.assistant.sse import events
 
 AUTISM = "How long do children wait for an autism assessment?"
 NEAR_MISS = "How long did children in Buckinghamshire wait for an autism assessment in 1997?"
@@ -301,14 +302,6 @@ def test_an_answer_through_the_real_model_sends_our_prompts_and_keeps_only_valid
     assert ex.reply.strip(), "the model replied nothing"
     assert_checked(answer, ex.reply, p.hits, AUTISM)
     print(f"\nSmolLM2 replied: {ex.reply!r}\nchecked: {answer.answer!r} unsupported={answer.unsupported}")
-
-
-def events(r: httpx.Response) -> list[tuple[str, object]]:
-    out = []
-    for block in r.text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        out.append((lines["event"], json.loads(lines["data"])))
-    return out
 
 
 def test_the_stream_carries_the_models_tokens_then_the_checked_answer(llm_assistant, proxy, serve_app):

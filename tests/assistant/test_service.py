@@ -19,6 +19,7 @@ from assistant.service import create_app, is_loopback, serve
 from assistant.settings import Settings
 from index.embed import DEFAULT_MODEL
 from index.search import MODES
+from tests.assistant.sse import events
 
 KEYS = {"anonymous": None, "public": "pub-key", "member": "mem-key", "admin": "adm-key"}
 ROLES = list(KEYS)
@@ -56,15 +57,6 @@ def error(r: httpx.Response, status: int) -> str:
 
 def alive(http: httpx.Client) -> None:
     assert http.get("/health").json()["status"] == "ok"
-
-
-def events(r: httpx.Response) -> list[tuple[str, object]]:
-    """Server-sent events as (name, decoded data)."""
-    out = []
-    for block in r.text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        out.append((lines["event"], json.loads(lines["data"])))
-    return out
 
 
 # --- health and auth -------------------------------------------------------------------------
