@@ -26,7 +26,7 @@ from bench.simulate import TimedEmbedder
 from bench.system import load, machine, now
 from index import lexical, read_ahead
 from index.bm25 import BM25
-from index.embed import Embedder, embed_text
+from index.embed import Embedder, stored_embed_texts
 from index.search import Index
 from index.vectors import VectorIndex
 from ingest.store import Store
@@ -167,9 +167,7 @@ class Figures:
 
 def stored_texts(index: Index) -> list[str]:
     """Every stored passage's embed text, in passage id order: what the model read for it during the ingest."""
-    rows = list(index.store.iter_passages())
-    titles = {d: info["title"] for d, info in index.store.doc_info(list({p.doc_id for _, p in rows})).items()}
-    return [embed_text(p, titles[p.doc_id]) for _, p in rows]
+    return stored_embed_texts(index.store, list(index.store.iter_passages()))
 
 
 def measure(paths: list[Path], home: Path, embedder: Embedder) -> Figures:

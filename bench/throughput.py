@@ -15,7 +15,7 @@ import index.build as build
 from bench.simulate import PerturbedEmbedder, TimedEmbedder
 from bench.system import load
 from index import lexical, read_ahead
-from index.embed import embed_text
+from index.embed import embed_texts
 from index.search import Index
 from index.vectors import VectorIndex
 from ingest.load import load_document
@@ -100,7 +100,7 @@ def sample_texts(files: list[Path], n: int, seed: int = 0) -> list[str]:
     """About n embed texts (what the model reads) spread over the corpus, in a fixed order."""
     rng = random.Random(seed)
     picked = sorted(rng.sample(range(len(files)), min(len(files), max(1, n // 100))))
-    texts = [embed_text(p, d.title) for i in picked for d in [load_document(files[i])] for p in d.passages]
+    texts = [t for i in picked for d in [load_document(files[i])] for t in embed_texts(d.passages, d.title)]
     return rng.sample(texts, min(n, len(texts)))
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from index import lexical
-from index.embed import cached_vectors, embed_text, store_vectors
+from index.embed import cached_vectors, embed_texts, lexical_context, store_vectors
 from index.read_ahead import BAD_FILE, expand, read_ahead, reason
 from index.search import Index
 from ingest.errors import CouncilError
 from ingest.models import Document
+from ingest.parents import parents
 
 ENCODE_GROUP = 1024  # passages read ahead and embedded in one model call (read when ingest_paths starts)
 SAVE_MIN_PASSAGES = 20_000  # passages changed between FAISS generations, at least (or a quarter of the index)
@@ -61,7 +62,7 @@ def _encode(index: Index, docs: list[Document]) -> tuple[list[tuple[list[str], n
     Returns them in the order given, and how many texts the model embedded (a text two documents share
     is embedded once, as it was when the first document's cache rows committed before the second's lookup).
     """
-    texts = [[embed_text(p, d.title) for p in d.passages] for d in docs]
+    texts = [embed_texts(d.passages, d.title) for d in docs]
     unique = list(dict.fromkeys(t for ts in texts for t in ts))
     vecs, embedded = cached_vectors(index.store.db, index.embedder, unique)  # the slow part, no transaction open
     row = {t: n for n, t in enumerate(unique)}
@@ -79,7 +80,8 @@ def _commit(index: Index, doc: Document, texts: list[str], vecs: np.ndarray, rep
         removed = store.delete_document(old) if old else []
         lexical.remove(store.db, removed)
         ids = store.insert_document(doc)
-        rows = [(i, p.text, f"{p.label} {p.section} {p.lead or ''}") for i, p in zip(ids, doc.passages, strict=True)]
+        ups = parents(doc.passages)
+        rows = [(i, p.text, lexical_context(p, up)) for i, p, up in zip(ids, doc.passages, ups, strict=True)]
         lexical.add(store.db, rows)
         store_vectors(store.db, index.embedder.name, texts, vecs)
     index.vectors.remove(removed)

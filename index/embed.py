@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import sqlite3
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import numpy as np
 
 from ingest.errors import IndexMismatch
 from ingest.models import Passage
+from ingest.parents import parents
+from ingest.store import Store
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
@@ -72,11 +75,39 @@ class Embedder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 
-def embed_text(p: Passage, title: str) -> str:
-    """What the model reads for a passage: the passage with the context a bare sentence lacks."""
+def embed_text(p: Passage, title: str, parent: str | None = None) -> str:
+    """What the model reads for a passage: the passage with the context a bare sentence lacks.
+
+    `parent` is the item a numbered sub-item hangs under (ingest/parents.py): action 6.1 is read with
+    "Recommendation 6: Improve the quality of case supervision", whose words a question uses.
+    """
     head = " | ".join(x for x in (p.part_title or title, p.section, p.label) if x)
     lead = f"{p.lead}\n" if p.lead else ""
-    return f"{head}\n{lead}{p.text}"
+    under = f"{parent}\n" if parent else ""
+    return f"{head}\n{under}{lead}{p.text}"
+
+
+def embed_texts(passages: Sequence[Passage], title: str) -> list[str]:
+    """What the model reads for each passage of one paper, given in order: each with its item (embed_text)."""
+    return [embed_text(p, title, up) for p, up in zip(passages, parents(passages), strict=True)]
+
+
+def stored_embed_texts(store: Store, rows: list[tuple[int, Passage]]) -> list[str]:
+    """The embed texts of stored passages (as `store.iter_passages()` gives them), in the order given."""
+    titles = {d: info["title"] for d, info in store.doc_info(list({p.doc_id for _, p in rows})).items()}
+    papers: dict[str, list[tuple[int, Passage]]] = {}
+    for i, p in rows:
+        papers.setdefault(p.doc_id, []).append((i, p))
+    text: dict[int, str] = {}
+    for doc_id, ps in papers.items():
+        ps.sort(key=lambda r: r[1].ordinal)
+        text.update(zip((i for i, _ in ps), embed_texts([p for _, p in ps], titles[doc_id]), strict=True))
+    return [text[i] for i, _ in rows]
+
+
+def lexical_context(p: Passage, parent: str | None) -> str:
+    """The words the lexical index reads with a passage besides its text: label, section, lead-in, item."""
+    return " ".join(x for x in (p.label, p.section, p.lead, parent) if x)
 
 
 def text_hash(text: str) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from index import lexical
 from index.bm25 import BM25
-from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, embed_text
+from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, stored_embed_texts
 from index.fuse import rrf, weighted
 from index.generations import fingerprint
 from index.vectors import APPROX_FROM, VectorIndex, sq8_index
@@ -160,8 +160,7 @@ class Index:
         vi = VectorIndex(self.home / "index", self.embedder.dim, self.approx_from)
         rows = list(self.store.iter_passages())
         if rows:
-            titles = {d["doc_id"]: d["title"] for d in self.store.doc_info(list({p.doc_id for _, p in rows})).values()}
-            texts = [embed_text(p, titles[p.doc_id]) for _, p in rows]
+            texts = stored_embed_texts(self.store, rows)
             vecs, _ = cached_vectors(self.store.db, self.embedder, texts)
             ids = np.asarray([i for i, _ in rows], dtype=np.int64)
             if len(rows) >= self.approx_from:  # straight to SQ8: never a flat copy of a million vectors beside it

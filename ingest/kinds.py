@@ -16,6 +16,8 @@ _GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", r
 _GRADE_CUE = re.compile(r"\b(judge?ment|judged|rated|rating|graded|grade)\b", re.I)
 _RECOMMEND = re.compile(r"\brecommend(s|ed|ation|ations)?\b|\bshould\b", re.I)
 _FINDING = re.compile(r"\b(inspectors?|findings?|found that|ofsted (found|said|identified))\b", re.I)
+_PLAN_HEADER = re.compile(r"(^|\t)\s*(actions?|what we will do|next steps?)\s*(\t|$)", re.I)
+_OWNER_COL = re.compile(r"(^|\t)[^\t]*\b(lead|owner|responsib\w*|deadline|timeframe|timescale|due|by when)\b", re.I)
 _NEXT_STEP = re.compile(r"\b(will|is due to|are due to|plans? to|is planned)\b", re.I)
 
 
@@ -25,8 +27,9 @@ def kind_of(p: Passage, part_kind: str = "") -> str | None:
     context = f"{section} {(p.part_title or '').lower()} {(p.lead or '').lower()}"
     if _RESOLVED.search(text) or label.endswith("resolution"):
         return "resolution"
-    if label.startswith("Action "):
-        return "action"
+    plan_row = "\t" in text and _PLAN_HEADER.search(p.lead or "") and _OWNER_COL.search(p.lead or "")
+    if label.startswith("Action ") or plan_row:
+        return "action"  # a row of a table with an action column and a lead or deadline column: a plan's row
     if "areas for development" in section or "area for development" in section:
         return "area_for_development"
     if section.endswith("strengths") or " > strengths" in section:

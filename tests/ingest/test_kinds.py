@@ -157,3 +157,11 @@ def test_tag_without_a_lead_column_has_no_owner():
 def test_tag_sets_no_owner_or_due_on_other_kinds():
     p = tag(_p("Inspectors found that plans due by 1 May 2022 were late.", lead=PLAN_HEADER))
     assert (p.kind, p.owner, p.due) == ("finding", None, None)
+
+
+def test_a_row_of_a_table_with_action_and_lead_columns_is_an_action():
+    header = "Number\tWhat we want to achieve\tAction\tLead\tTimeframe"
+    row = _p("3.3\tTo reduce reliance on agency staff.\tTo consult agency staff.\tRichard Nash\tNov 2018", lead=header)
+    assert kind_of(row) == "action"
+    # An "Action" column alone (a glossary, a list of decisions) does not make its rows a plan's.
+    assert kind_of(_p("3.3\tTo reduce reliance on agency staff.", lead="Number\tAction")) is None
