@@ -9,7 +9,7 @@ from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.frame import Catalog, Frame, asks, frame
-from assistant.from_record import lead_with_record, record_hits
+from assistant.from_record import lead_with_record, plan_actions, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
@@ -46,7 +46,7 @@ class Assistant:
         self.history = ChatHistory(self.index.store.db)
         self.rerank = rerank  # off only to train the reranker on the search's own order
         self.thresholds = Thresholds(settings.abstain_cosine, settings.abstain_coverage, settings.abstain_focus)
-        self.extractive = ExtractiveAnswerer(neighbours=self.neighbours)
+        self.extractive = ExtractiveAnswerer(neighbours=self.neighbours, actions=self.plan_actions)
         self.llm = None
         if settings.llm_model:
             from assistant.llm import LLMAnswerer
@@ -134,6 +134,10 @@ class Assistant:
         found = self.index.store.passages_by_id([r[0] for r in rows])
         return [Hit(i, p, hit.doc, 0.0) for i, p in found.items()]
 
+    def plan_actions(self, hit: Hit) -> list[tuple[Hit, dict[str, str]]]:
+        """The record's actions of the plan item a hit is: from the hit's own paper, which the caller may read."""
+        return plan_actions(hit, self.index.store, (hit.doc.get("access") or "public",))
+
     def check(self, f: Frame, hits: list[Hit], access: tuple[str, ...]) -> str | None:
         """Why the papers do not answer, or None: asked before any answerer (or model) sees the passages."""
         coverage = self.index.coverage(f.question, hits[:5], access) if hits else 0.0
@@ -193,9 +197,7 @@ class Assistant:
             return joined
         return self._ask_one(question, filters, k, role, query)
 
-    def _ask_one(
-        self, question: str, filters: Filters | None, k: int | None, role: str, query: str | None
-    ) -> Answer:
+    def _ask_one(self, question: str, filters: Filters | None, k: int | None, role: str, query: str | None) -> Answer:
         started = time.perf_counter()
         p = self.prepare(question, filters, k, role, query)
         t0 = time.perf_counter()

@@ -83,8 +83,13 @@ class Line:
 class ExtractiveAnswerer:
     """Answers by choosing sentences; `neighbours` fetches a list item's siblings that search did not rank."""
 
-    def __init__(self, neighbours: Callable[[Hit], list[Hit]] | None = None) -> None:
+    def __init__(
+        self,
+        neighbours: Callable[[Hit], list[Hit]] | None = None,
+        actions: Callable[[Hit], list[tuple[Hit, dict[str, str]]]] | None = None,
+    ) -> None:
         self.neighbours = neighbours
+        self.actions = actions  # the record's actions of a plan item (assistant/from_record.py: plan_actions)
 
     def _led_into(self, lines: list[Line], hits: list[Hit]) -> list[Line]:
         """A chosen lead-in ("... which states that Children's Services should:") brings what it leads into: the
@@ -112,14 +117,16 @@ class ExtractiveAnswerer:
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
         from assistant.choose import choose
         from assistant.models import Answer
-        from assistant.shapes import compose, list_lines, trend_lines
+        from assistant.shapes import action_lines, compose, list_lines, trend_lines
 
         focus = terms(" ".join(frame.focus)) or terms(query)
         lines: list[Line] = []
         hits = list(hits)
-        if frame.slot == "list":
+        if self.actions and "action" in frame.kinds and frame.slot in ("general", "list"):
+            lines = action_lines(frame, hits, self.actions)  # what a plan will do, from the record's rows
+        if not lines and frame.slot == "list":
             lines = list_lines(frame, hits, self.neighbours, focus)
-        elif frame.slot == "trend":
+        elif not lines and frame.slot == "trend":
             lines = trend_lines(frame, hits, focus)
         if not lines:
             chosen = choose(frame, hits, MAX_SENTENCES.get(frame.slot, 3))

@@ -12,9 +12,11 @@ import re
 
 from assistant.frame import Frame
 from index.search import Hit
+from ingest.parents import REACH, item_number, sub_number
 from ingest.store import Store
 
 MAX_PASSAGES = 6  # of the record's, put first
+
 
 def _cue(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
@@ -107,6 +109,42 @@ def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tup
         if out:
             break  # the most specific ask the record answers
     return out[:MAX_PASSAGES]
+
+
+def plan_actions(hit: Hit, store: Store, access: tuple[str, ...]) -> list[tuple[Hit, dict[str, str]]]:
+    """The record's actions of the plan item a passage is, or is an action of, in the paper's order.
+
+    "Recommendation 6" gives actions 6.1, 6.2, ... that follow it (ingest/parents.py says what an item is);
+    action 6.2 gives itself and its siblings. Each with its fields (action, owner, due, status) and its passage.
+    """
+    p = hit.passage
+    rows = store.facts(access, entity="action", doc_id=p.doc_id)
+    if not rows:
+        return []
+    own = next((r["key"] for r in rows if r["passage_id"] == hit.id and r["field"] == "action"), None)
+    number = own.split(".")[0] if own and "." in own else None
+    if number is None:
+        n = item_number(p)
+        number = str(n) if n is not None and sub_number(p) is None else None
+    if number is None:
+        return []
+    by_key: dict[str, dict] = {}
+    for r in rows:
+        key = r["key"]
+        under = key.split(".")[0] == number and "." in key and r["ordinal"] - p.ordinal <= REACH
+        if under and (own or r["ordinal"] > p.ordinal):
+            entry = by_key.setdefault(key, {"passage_id": r["passage_id"], "ordinal": r["ordinal"]})
+            entry.setdefault(r["field"], r["value"])
+    if not by_key:
+        return []
+    passages = store.passages_by_id([e["passage_id"] for e in by_key.values()])
+    out = []
+    for key, e in sorted(by_key.items(), key=lambda kv: kv[1]["ordinal"]):
+        q = passages.get(e["passage_id"])
+        if q is not None and "action" in e:
+            fields = {k: v for k, v in e.items() if k in ("action", "owner", "due", "status")}
+            out.append((Hit(e["passage_id"], q, hit.doc, 0.0), {"key": key, **fields}))
+    return out
 
 
 def lead_with_record(hits: list[Hit], found: list[Hit]) -> list[Hit]:

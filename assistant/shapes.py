@@ -11,6 +11,7 @@ from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
 
 MAX_ITEMS = 8
+ACTION_DEPTH = 5  # the passages looked at for a plan item whose actions answer "what will be done"
 ITEM_CHARS = 320  # an item longer than this is given by its first sentences
 _ITEM_LINE = re.compile(r"^\s*(?:[-•◼▪●✓*]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S", re.M)
 _ITEM_KINDS = ("recommendation", "action", "area_for_development", "strength", "finding")
@@ -64,9 +65,7 @@ def _is_item(h: Hit) -> bool:
     return bool(p.lead) or numbered or p.kind in _ITEM_KINDS or bool(_BULLETED.match(p.text))
 
 
-def list_lines(
-    frame, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None, focus: set[str]
-) -> list[Line]:
+def list_lines(frame, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None, focus: set[str]) -> list[Line]:
     """A list question's items with their labels, from the best-ranked list among the passages."""
     usable = [(r, h) for r, h in enumerate(hits[:5]) if h.passage.kind not in NAVIGATION]
     for rank, anchor in usable:
@@ -91,6 +90,33 @@ def list_lines(
             lines.append(Line(f"{label}: {body}" if _own_label(label) else body, hits.index(h)))
         if len(lines) >= 2:
             return lines
+    return []
+
+
+def action_lines(frame, hits: list[Hit], actions: Callable[[Hit], list[tuple[Hit, dict[str, str]]]]) -> list[Line]:
+    """What a plan will do: the actions of the best-ranked plan item among the first passages, each with its
+    reference, after the item they serve ("Recommendation 6: ..." then "Action 6.1: ..."); an action ranked first
+    is given alone, with its siblings only when the question asks for a list."""
+    for rank, anchor in enumerate(hits[:ACTION_DEPTH]):
+        if anchor.passage.kind in NAVIGATION:
+            continue
+        found = actions(anchor)
+        if not found:
+            continue
+        lines = []
+        if all(h.id != anchor.id for h, _ in found):
+            lines.append(Line(_item_text(anchor.passage.text), rank))
+        elif frame.slot != "list":
+            found = [(h, f) for h, f in found if h.id == anchor.id]
+        for h, fields in found[:MAX_ITEMS]:
+            at = next((i for i, x in enumerate(hits) if x.id == h.id), None)
+            if at is None:
+                hits.append(h)
+                at = len(hits) - 1
+            # The row's reference as the paper gives it: "Action 6.1" where its table calls rows actions
+            ref = f"Action {fields['key']}" if h.passage.label.startswith("Action ") else fields["key"]
+            lines.append(Line(f"{ref}: {fields['action']}", at))
+        return lines
     return []
 
 

@@ -74,3 +74,12 @@ def test_a_declined_answer_says_why_and_offers_related_passages(assistant):
     answer = assistant.ask("How long did children in Buckinghamshire wait for an autism assessment in 1997?")
     assert answer.abstained and "1997" in answer.declined_because
     assert answer.related and answer.citations == []
+
+
+def test_an_action_question_is_answered_with_the_plans_actions_from_the_record(assistant):
+    answer = assistant.ask("What steps are planned to improve social workers' supervision in Buckinghamshire?")
+    said = {s.text: s.citations for s in answer.sentences}
+    action = next(t for t in said if t.startswith("Action 6.1: Revise case work supervision template"))
+    cited = next(c for c in answer.citations if c.n == said[action][0])
+    assert cited.label == "Action 6.1" and "supervision template" in cited.text
+    assert any(t.startswith("Action 6.3: Implement and embed the revised supervision guidance") for t in said)

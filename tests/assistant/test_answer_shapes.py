@@ -8,7 +8,7 @@ import numpy as np
 from assistant.choose import FEATURES, Chooser, choose
 from assistant.frame import Catalog, frame
 from assistant.models import Answer, AnswerSentence, Citation
-from assistant.shapes import compose, join_answers, list_lines, trend_lines
+from assistant.shapes import action_lines, compose, join_answers, list_lines, trend_lines
 from index.search import Hit
 from ingest.models import Passage
 
@@ -95,3 +95,37 @@ def test_two_answers_join_with_shared_and_renumbered_citations():
     assert [c.passage_id for c in joined.citations] == ["d1:5", "d1:6"]
     declined = Answer.declined("q", "q", [])
     assert join_answers("q?", [declined, declined]).abstained
+
+
+def _plan() -> tuple[list[Hit], dict[int, list]]:
+    text = "Recommendation 6: Improve the quality of case supervision."
+    rec = _hit(0, text, "Recommendation 6", kind="recommendation")
+    acts = [_hit(n, f"6.{n}\tAction text {n}\tA Lead", f"Action 6.{n}", kind="action") for n in (1, 2)]
+    rows = [(h, {"key": h.passage.label.split()[1], "action": f"Do thing {h.passage.label[-1]} well."}) for h in acts]
+    return [rec, acts[1]], {rec.id: rows, acts[1].id: rows}
+
+
+def test_an_action_question_gives_the_item_then_its_actions_each_cited_to_its_row():
+    hits, plan = _plan()
+    f = frame("What steps are planned to improve supervision?", Catalog())
+    lines = action_lines(f, hits, lambda h: plan.get(h.id, []))
+    said = [(line.text, hits[line.hit_rank].passage.label) for line in lines]
+    assert said == [
+        ("Recommendation 6: Improve the quality of case supervision.", "Recommendation 6"),
+        ("Action 6.1: Do thing 1 well.", "Action 6.1"),
+        ("Action 6.2: Do thing 2 well.", "Action 6.2"),
+    ]
+
+
+def test_an_action_ranked_first_is_given_alone_unless_a_list_is_asked_for():
+    hits, plan = _plan()
+    hits = hits[1:]  # action 6.2 first
+    one = action_lines(frame("What will be done about supervision?", Catalog()), hits, lambda h: plan.get(h.id, []))
+    assert [line.text for line in one] == ["Action 6.2: Do thing 2 well."]
+    listed = action_lines(frame("List the actions on supervision", Catalog()), hits, lambda h: plan.get(h.id, []))
+    assert [line.text[:10] for line in listed] == ["Action 6.1", "Action 6.2"]
+
+
+def test_a_plan_item_without_actions_in_the_record_gives_no_action_lines():
+    hits, _ = _plan()
+    assert action_lines(frame("What steps are planned?", Catalog()), hits, lambda h: []) == []

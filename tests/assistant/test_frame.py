@@ -69,3 +69,19 @@ def test_temporal_words_and_the_papers_own_words():
 
 def test_a_question_in_lower_case_still_names_its_council():
     assert frame("what did ofsted say about camden", CATALOG).councils == ("London Borough of Camden",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What steps are planned to improve social workers' supervision?",
+        "What does the phase 2 improvement plan say will be done to strengthen the front door?",
+        "What did the council commit to doing about reliance on agency social workers?",
+    ],
+)
+def test_a_question_about_what_will_be_done_asks_for_actions(question):
+    assert frame(question, Catalog()).kinds == {"action"}
+
+
+def test_a_question_about_findings_and_actions_keeps_both():
+    assert frame("What did Ofsted find and what actions are planned?", Catalog()).kinds >= {"action", "finding"}
