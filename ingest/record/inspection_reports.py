@@ -6,6 +6,7 @@ areas for priority action. Every field it does not state stays absent.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ingest.models import Passage
 from ingest.record.inspection_tables import cells, judgement_rows, priority_rows, team
@@ -24,6 +25,9 @@ from ingest.record.inspection_terms import (
     spans,
 )
 
+SHORT_DAYS = (4, 7)  # a short ILACS inspection: one week on site (Monday to Friday)
+STANDARD_DAYS = (10, 14)  # a standard one: two weeks
+DERIVED = "ILACS short inspections are one week on site, standard inspections two"
 _LINE = re.compile(
     r"^\W*(?P<k>inspection dates?|dates? of (?:the )?previous inspection|report published|publication date|"
     r"lead inspector(?: on site)?|deputy lead inspector|team inspectors?|shadow inspectors?|additional inspectors?|"
@@ -228,7 +232,23 @@ def read_report(passages: list[Passage], kind: str, inspectorate: str, title: Pa
         before = p
     if not found.get("start"):
         _fieldwork(found, passages[:12])
+    if kind == "ILACS" and not found.get("framework"):
+        _framework_from_fieldwork(found)
     return found
+
+
+def _framework_from_fieldwork(found: Found) -> None:
+    """An ILACS report gives its fieldwork dates, not the word "short" or "standard": under the framework a short
+    inspection is one week on site and a standard one two, so the dates decide it. Cited to the dates, and said to
+    be derived in the detail; a span that is neither (a weekend-crossing week, a split visit) decides nothing."""
+    start, end = found.get("start"), found.get("end")
+    if not (start and end and len(start) == len(end) == 10):
+        return
+    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    short, standard = SHORT_DAYS[0] <= days <= SHORT_DAYS[1], STANDARD_DAYS[0] <= days <= STANDARD_DAYS[1]
+    framework = "short" if short else "standard" if standard else None
+    cited = next(ordinal for field, _, ordinal, _ in found.facts if field == "end")
+    found.add("framework", framework, cited, f"derived from fieldwork of {days} days ({DERIVED})")
 
 
 def _fieldwork(found: Found, head: list[Passage]) -> None:
