@@ -18,8 +18,19 @@ from assistant.models import Answer
 from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
 _INSPECTION = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
+# "How many children ...", "how much was spent": a count or an amount, which "most" or "a few" does not give.
+COUNTING = re.compile(r"\bhow (many|much)\b|\b(what|which) (was|is|were|are) the (number|total|amount|cost)\b", re.I)
+COUNT = re.compile(
+    r"£\s*\d|\b\d[\d,.]*\s*(%|per ?cent)|\b(?!(?:19|20)\d{2}\b)\d[\d,.]*\d\b|\b\d+\s+(?!(?:" + _MONTHS + r")\b)[a-z]|"
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million)\b",
+    re.I,
+)
+_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s?[-/–]\s?((?:19|20)?\d{2})\b")
+_NUMBERED = re.compile(r"\b(amendment|recommendation|action|item|motion|priority)\s+(\d{1,2}(?:\.\d{1,2})?)\b", re.I)
 _COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Board|Forum|Partnership))\b")
 
 
@@ -46,14 +57,23 @@ def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = 
     """
     wanted = set(re.findall(r"(?<![\w£])(?:19|20)\d{2}(?!\w)|£\s?[\d,]+|\b\d+(?:\.\d+)?%", question))
     wanted -= {str(y) for y in bounds}
-    if not wanted:
+    periods = {m.group(0): (m.group(1), m.group(2)[-2:]) for m in _PERIOD.finditer(question)}
+    numbered = {m.group(0): (m.group(1), m.group(2)) for m in _NUMBERED.finditer(question)}
+    if not (wanted or periods or numbered):
         return []
     seen = " ".join(
         f"{h.passage.text} {h.passage.part_date or ''} {h.doc.get('date') or ''} {h.passage.part_title or ''}"
-        f" {h.doc.get('title') or ''}"
+        f" {h.doc.get('title') or ''} {h.passage.label}"
         for h in hits
     )
-    return sorted(w for w in wanted if w not in seen)
+    missing = [w for w in wanted if w not in seen]
+    # "2023-24": a financial or school year is the period named, whichever way a paper writes it.
+    missing += [p for p, (a, b) in periods.items() if not re.search(rf"{a}\s?[-/–]\s?(?:20)?{b}\b", seen)]
+    # "amendment 6", "recommendation 9": a numbered item the passages never number so is not in them.
+    for n, (noun, no) in numbered.items():
+        if not re.search(rf"\b{noun}s?\s+(?:no\.?\s*)?{no}\b", seen, re.I):
+            missing.append(n)
+    return sorted(missing)
 
 
 def focus_share(frame: Frame, hit: Hit) -> float:
@@ -129,7 +149,7 @@ def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = No
     total = sum(weigh.values()) or 1.0
     p = hit.passage
     context = terms(f"{p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
-    shows = SLOT_SHOWS.get(frame.slot)
+    shows = COUNT if frame.slot == "figure" and COUNTING.search(frame.question) else SLOT_SHOWS.get(frame.slot)
     best = 0.0
     for _, raw in sentences(p.text) or [(0, p.text)]:
         s = tidy(raw)  # a paragraph's own number is not a figure

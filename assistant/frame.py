@@ -33,7 +33,8 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("date", re.compile(r"^\s*when\b|\b(what|which) (date|day|year|month)\b|\bby when\b|\bdeadline\b|"
                         r"\bhow long ago\b|\bwhen (did|was|were|is|will)\b", re.I)),
     ("figure", re.compile(r"\bhow (many|much|long|often)\b|\b(what|which)( \w+){0,2} (number|percentage|proportion|"
-                          r"share|rate|amount|sum|cost|budget|total|figure|level|value)\b|\bfigures?\b|\bper ?cent\b|%",
+                          r"average|share|rate|amount|sum|cost|budget|total|figure|level|value)\b|\bfigures?\b|"
+                          r"\bper ?cent\b|%",
                           re.I)),
     ("list", re.compile(r"\b(list|what (are|were) the \w+( \w+)? (recommendations|actions|areas|strengths|weaknesses|"
                         r"priorities|findings|items|requirements|concerns)|which (recommendations|actions|areas|items|"

@@ -83,3 +83,32 @@ def test_an_action_question_is_answered_with_the_plans_actions_from_the_record(a
     cited = next(c for c in answer.citations if c.n == said[action][0])
     assert cited.label == "Action 6.1" and "supervision template" in cited.text
     assert any(t.startswith("Action 6.3: Implement and embed the revised supervision guidance") for t in said)
+
+
+def _hits(*texts: str) -> list:
+    from index.search import Hit
+    from ingest.models import Passage
+
+    doc = {"doc_id": "d", "title": "Budget", "date": "2025-02-13"}
+    return [Hit(i, Passage("d", i, f"¶{i}", "", 0, len(t), t), doc, 1.0) for i, t in enumerate(texts)]
+
+
+def test_a_financial_year_is_a_specific_however_a_paper_writes_it():
+    from assistant.answerer import missing_specifics
+
+    held = _hits("Kent has been allocated £5,046,624 for 2024/25.")
+    assert missing_specifics("How much was Kent allocated for 2024-25?", held) == []
+    assert missing_specifics("How much was Kent allocated for the 2024-2025 year?", held) == []
+    assert "2023-24" in missing_specifics("How much was Kent allocated for 2023-24?", _hits("In 2023 and 2024-25 ..."))
+
+
+def test_a_numbered_amendment_or_recommendation_must_be_numbered_so_in_the_passages(assistant):
+    from assistant.answerer import missing_specifics
+
+    held = _hits("Amendment 5 was proposed by Mr Brady and seconded by Mr Hood.")
+    assert missing_specifics("Who proposed amendment 5?", held) == []
+    assert missing_specifics("Who proposed amendment 6?", held) == ["amendment 6"]
+    # On the seed index: the Voice of the Child inquiry's recommendation 4 is there, a recommendation 14 is not.
+    assert _reason(assistant, "Was recommendation 4 of the Voice of the Child inquiry implemented?") is None
+    unheld = _reason(assistant, "Was recommendation 14 of the Voice of the Child inquiry implemented?")
+    assert "recommendation 14" in unheld
