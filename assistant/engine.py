@@ -106,16 +106,31 @@ class Assistant:
         t0 = time.perf_counter()
         ranked = rerank(f, hits) if self.rerank else hits
         if self.rerank:
-            ranked = lead_with_record(ranked, self._record_hits(f, hits, access))
+            ranked = lead_with_record(ranked, self._record_hits(f, hits, access, filters))
             # A copyright line or a publisher's address repeated across papers answers nothing.
             boilerplate = self.index.store.repeated([h.id for h in ranked[: k + 10]], access)
             ranked = [h for h in ranked if h.id not in boilerplate]
         timings.extra["rerank_ms"] = (time.perf_counter() - t0) * 1e3
         return f, ranked[:k]
 
-    def _record_hits(self, f: Frame, candidates: list[Hit], access: tuple[str, ...]) -> list[Hit]:
-        """The passages the record's matching facts cite, as hits (the search's own, when it found them)."""
+    def _record_hits(
+        self, f: Frame, candidates: list[Hit], access: tuple[str, ...], filters: Filters | None = None
+    ) -> list[Hit]:
+        """The passages the record's matching facts cite, as hits (the search's own, when it found them); only
+        those the caller's filters admit, as a filtered search returns no passage outside them."""
         found = record_hits(f, self.index.store, access)
+        if found and filters:
+            where, params = filters.sql(access)
+            marks = ",".join("?" for _ in found)
+            admitted = {
+                r[0]
+                for r in self.index.store.db.execute(
+                    f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}"
+                    f" AND p.id IN ({marks})",
+                    (*params, *(pid for pid, _ in found)),
+                )
+            }
+            found = [(pid, field) for pid, field in found if pid in admitted]
         if not found:
             return []
         known = {h.id: h for h in candidates}

@@ -112,3 +112,18 @@ def test_a_numbered_amendment_or_recommendation_must_be_numbered_so_in_the_passa
     assert _reason(assistant, "Was recommendation 4 of the Voice of the Child inquiry implemented?") is None
     unheld = _reason(assistant, "Was recommendation 14 of the Voice of the Child inquiry implemented?")
     assert "recommendation 14" in unheld
+
+
+def test_the_records_passages_keep_to_the_callers_filters(assistant):
+    """The record answers apologies from the 2 October 2018 minutes; filtered to another paper, none of its
+    passages may lead the answer (a filtered search returns no passage outside the filter)."""
+    from index.search import Filters
+
+    question = "Who sent apologies to the Children's Select Committee on 2 October 2018?"
+    unfiltered = assistant.prepare(question, role="member").hits
+    minutes = unfiltered[0].passage.doc_id
+    assert "apologies" in unfiltered[0].passage.text.lower()
+    papers = assistant.index.store.documents(("public", "restricted"))
+    other = next(d["doc_id"] for d in papers if d["doc_id"] != minutes)
+    hits = assistant.prepare(question, filters=Filters(doc_id=other), role="member").hits
+    assert hits and {h.passage.doc_id for h in hits} == {other}
