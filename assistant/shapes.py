@@ -15,6 +15,17 @@ ACTION_DEPTH = 5  # the passages looked at for a plan item whose actions answer 
 ITEM_CHARS = 320  # an item longer than this is given by its first sentences
 _ITEM_LINE = re.compile(r"^\s*(?:[-•◼▪●✓*]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S", re.M)
 _ITEM_KINDS = ("recommendation", "action", "area_for_development", "strength", "finding")
+_QUANTITY = re.compile(
+    r"\b(numbers?|rates?|take[- ]up|proportion|percentage|share|how (many|much)|levels?|figures?|caseloads?|"
+    r"spend(ing)?|costs?|budget|overspend|total)\b",
+    re.I,
+)
+# A value: a share, an amount, or a count that is not a year, a paragraph or an item number ("2.1").
+_FIGURE = re.compile(
+    r"\d\s*%|\bper ?cent\b|£\s*\d|\b(?!(?:19|20)\d{2}\b)\d{2,}(?:,\d{3})*(?!\.\d)\b(?!\s+(?:and \d+\s+)?(?:jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
+    re.I,
+)
 _BULLETED = re.compile(r"^\s*(?:[-•◼▪●✓*■]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S")
 
 
@@ -149,23 +160,41 @@ def _prefix(label: str) -> str:
 
 def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
     """Dated values in date order: the best sentence of each paper or meeting that holds the fact asked for."""
-    shows = SLOT_SHOWS.get("judgement") if "judge" in " ".join(frame.focus) else SLOT_SHOWS.get("date")
+    quantity = _QUANTITY.search(frame.question) is not None and "judge" not in " ".join(frame.focus)
+    if "judge" in " ".join(frame.focus):
+        shows = SLOT_SHOWS.get("judgement")
+    elif quantity:  # "how has the number of ... moved": each paper's figure, not its date
+        shows = _FIGURE
+    else:
+        shows = SLOT_SHOWS.get("date")
     best: dict[str, tuple[float, int, str]] = {}
+    lo, hi = _period(frame)
     for rank, h in enumerate(hits):
         if h.passage.kind in NAVIGATION:
             continue
         date = h.passage.part_date or h.doc.get("date")
-        if not date:
+        if not date or not lo <= int(date[:4]) <= hi:
             continue
         for _, s in sentences(h.passage.text):
             text = tidy(s)
             words = terms(text)
-            score = len(focus & words) + (1 if shows and shows.search(text) else 0) + 0.5 / (1 + rank)
+            showing = bool(shows and shows.search(text))
+            if quantity and not showing:
+                continue  # a trend of a quantity is its values: a sentence without one is no point on it
+            score = len(focus & words) + showing + 0.5 / (1 + rank)
             if whole(text) and focus & words and score > best.get(date, (-1.0, 0, ""))[0]:
                 best[date] = (score, rank, text)
     if len(best) < 2:
         return []
     return [Line(f"{date}: {text}", rank) for date, (_, rank, text) in sorted(best.items())[:6]]
+
+
+def _period(frame) -> tuple[int, int]:
+    """The years a trend is asked over: "between 2018 and 2021", "since 2016", "until 2020"; else any."""
+    named = [y for y in frame.years if y not in (frame.since, frame.until)]
+    lo = frame.since or (min(named) if len(named) >= 2 else 0)
+    hi = frame.until or (max(named) if len(named) >= 2 else 9999)
+    return lo, hi
 
 
 def join_answers(question: str, answers: list[Answer]) -> Answer:

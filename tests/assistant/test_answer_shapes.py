@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.choose import FEATURES, Chooser, choose
+from assistant.extractive import terms
 from assistant.frame import Catalog, frame
 from assistant.models import Answer, AnswerSentence, Citation
 from assistant.shapes import action_lines, compose, join_answers, list_lines, trend_lines
@@ -129,3 +130,24 @@ def test_an_action_ranked_first_is_given_alone_unless_a_list_is_asked_for():
 def test_a_plan_item_without_actions_in_the_record_gives_no_action_lines():
     hits, _ = _plan()
     assert action_lines(frame("What steps are planned?", Catalog()), hits, lambda h: []) == []
+
+
+def test_a_trend_of_a_number_gives_each_papers_figure_within_the_years_asked():
+    f = frame("How has the number of children on child protection plans moved between 2018 and 2021?", Catalog())
+
+    def paper(doc_id: str, date: str) -> dict:
+        return {"doc_id": doc_id, "date": date}
+
+    said = [
+        ("d1", "2018-12-10", "Child protection plans were discussed on 11 and 12 December 2018 by the board."),
+        ("d2", "2018-10-02", "There were 634 children with child protection plans at the end of the year."),
+        ("d3", "2021-11-09", "The number of children with child protection plans has risen from 533 to 716."),
+        ("d4", "2016-05-16", "The number of children on child protection plans was 373 in this year."),
+    ]
+    hits = [_hit(n, text, doc=paper(d, date)) for n, (d, date, text) in enumerate(said)]
+    lines = trend_lines(f, hits, terms("number children child protection plans"))
+    # 2016 is outside the years asked; the December 2018 paper gives dates, not a figure.
+    assert [ln.text for ln in lines] == [
+        "2018-10-02: There were 634 children with child protection plans at the end of the year.",
+        "2021-11-09: The number of children with child protection plans has risen from 533 to 716.",
+    ]
