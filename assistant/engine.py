@@ -9,11 +9,11 @@ from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.frame import Catalog, Frame, asks, frame
-from assistant.from_record import lead_with_record, plan_actions, record_hits
+from assistant.from_record import lead_with_record, plan_actions, record_facts, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
-from assistant.shapes import join_answers
+from assistant.shapes import FIELD_WORDS, STATED_FIELDS, join_answers
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
@@ -46,7 +46,7 @@ class Assistant:
         self.history = ChatHistory(self.index.store.db)
         self.rerank = rerank  # off only to train the reranker on the search's own order
         self.thresholds = Thresholds(settings.abstain_cosine, settings.abstain_coverage, settings.abstain_focus)
-        self.extractive = ExtractiveAnswerer(neighbours=self.neighbours, actions=self.plan_actions)
+        self.extractive = ExtractiveAnswerer(neighbours=self.neighbours, actions=self.plan_actions, stated=self.stated)
         self.llm = None
         if settings.llm_model:
             from assistant.llm import LLMAnswerer
@@ -148,6 +148,18 @@ class Assistant:
         ).fetchall()
         found = self.index.store.passages_by_id([r[0] for r in rows])
         return [Hit(i, p, hit.doc, 0.0) for i, p in found.items()]
+
+    def stated(self, f: Frame, hits: list[Hit]) -> list[tuple[int, dict]]:
+        """The record's facts that answer the frame, each with the rank of the hit whose passage states it (facts
+        whose passage is not among the hits are left out: the hits are what the caller may read and filtered to)."""
+        rank = {h.id: i for i, h in enumerate(hits)}
+        access = tuple({h.doc.get("access") or "public" for h in hits}) or ("public",)
+        facts = [r for r in record_facts(f, self.index.store, access) if r["field"] in STATED_FIELDS]
+        # The field asked for first ("lead inspector", not the team), and any other the question names ("vice").
+        asked = {r["field"] for r in facts[:1]} | {
+            r["field"] for r in facts if FIELD_WORDS.get(r["field"], "#") in f.question.lower()
+        }
+        return [(rank[r["passage_id"]], r) for r in facts if r["passage_id"] in rank and r["field"] in asked]
 
     def plan_actions(self, hit: Hit) -> list[tuple[Hit, dict[str, str]]]:
         """The record's actions of the plan item a hit is: from the hit's own paper, which the caller may read."""

@@ -87,9 +87,11 @@ class ExtractiveAnswerer:
         self,
         neighbours: Callable[[Hit], list[Hit]] | None = None,
         actions: Callable[[Hit], list[tuple[Hit, dict[str, str]]]] | None = None,
+        stated: Callable[[object, list[Hit]], list[tuple[int, dict]]] | None = None,
     ) -> None:
         self.neighbours = neighbours
         self.actions = actions  # the record's actions of a plan item (assistant/from_record.py: plan_actions)
+        self.stated = stated  # the record's facts that answer a frame, by the rank of the hit that states each
 
     def _led_into(self, lines: list[Line], hits: list[Hit]) -> list[Line]:
         """A chosen lead-in ("... which states that Children's Services should:") brings what it leads into: the
@@ -117,7 +119,7 @@ class ExtractiveAnswerer:
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
         from assistant.choose import choose
         from assistant.models import Answer
-        from assistant.shapes import action_lines, compose, list_lines, trend_lines
+        from assistant.shapes import action_lines, compose, list_lines, stated_lines, trend_lines
 
         focus = terms(" ".join(frame.focus)) or terms(query)
         lines: list[Line] = []
@@ -129,9 +131,11 @@ class ExtractiveAnswerer:
         elif not lines and frame.slot == "trend":
             lines = trend_lines(frame, hits, focus)
         if not lines:
-            chosen = choose(frame, hits, MAX_SENTENCES.get(frame.slot, 3))
-            lines = [Line(c.text, c.hit_rank) for c in chosen]
-            lines = self._led_into(lines, hits)
+            limit = MAX_SENTENCES.get(frame.slot, 3)
+            lead = stated_lines(hits, self.stated(frame, hits)) if self.stated else []
+            chosen = choose(frame, hits, limit)
+            lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text != line.text for line in lead)]
+            lines = lead + self._led_into(lines, hits)[: max(0, limit - len(lead))]
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         return compose(question, query, hits, lines)

@@ -89,10 +89,18 @@ def _matches(frame: Frame, row: dict, by_doc: dict[str, list[dict]]) -> bool:
 
 def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tuple[int, str]]:
     """(passage id, field) of the facts that answer the question, best first; empty when the record has none."""
+    out: list[tuple[int, str]] = []
+    for r in record_facts(frame, store, access):
+        if all(pid != r["passage_id"] for pid, _ in out):
+            out.append((r["passage_id"], r["field"]))
+    return out[:MAX_PASSAGES]
+
+
+def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[dict]:
+    """The record's facts that answer the question (rows of Store.facts), best first; empty when it has none."""
     asks = wanted(frame)
     if not asks or not (frame.councils or frame.dates or frame.bodies):
         return []  # without a council, meeting or body named, the record cannot tell which one is meant
-    out: list[tuple[int, str]] = []
     for entity, fields in asks:
         rows = store.facts(access, entity=entity, council=frame.councils[0] if len(frame.councils) == 1 else None)
         by_doc: dict[str, list[dict]] = {}
@@ -103,12 +111,9 @@ def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tup
             newest = max((r["part_date"] or r["date"] or "") for r in chosen)
             chosen = [r for r in chosen if (r["part_date"] or r["date"] or "") == newest]
         chosen.sort(key=lambda r: (fields.index(r["field"]), r["part_date"] or r["date"] or "", r["id"]))
-        for r in chosen:
-            if all(pid != r["passage_id"] for pid, _ in out):
-                out.append((r["passage_id"], r["field"]))
-        if out:
-            break  # the most specific ask the record answers
-    return out[:MAX_PASSAGES]
+        if chosen:
+            return chosen  # the most specific ask the record answers
+    return []
 
 
 def plan_actions(hit: Hit, store: Store, access: tuple[str, ...]) -> list[tuple[Hit, dict[str, str]]]:

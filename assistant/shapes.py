@@ -131,6 +131,53 @@ def action_lines(frame, hits: list[Hit], actions: Callable[[Hit], list[tuple[Hit
     return []
 
 
+FIELD_WORDS = {
+    "overall": "overall",
+    "chair": "chair",
+    "vice_chair": "vice",
+    "lead_inspector": "lead",
+    "apology": "apolog",
+    "substitute": "substitut",
+    "declaration": "declar",
+    "start": "date",
+    "end": "date",
+    "resolution": "resolved",
+}
+MAX_STATED = 4  # sentences that state the record's answer, before the chosen ones
+# The record's short answers (who, when, what grade), stated first; its lists (recommendations, actions, areas to
+# improve) are answered by the list and action shapes.
+STATED_FIELDS = frozenset(
+    {*FIELD_WORDS, "present", "officer", "inspector", "vote", "judgement", "published", "letter_date"}
+)
+
+
+def stated_lines(hits: list[Hit], stated: list[tuple[int, dict]]) -> list[Line]:
+    """The sentences (or table rows) that state the record's answer: for each fact, the one of its passage that
+    holds its value, with its detail ("The impact of leaders ...") and the field's word ("overall") when it can."""
+    out: list[Line] = []
+    for rank, fact in stated:
+        value, detail = _flat(fact["value"]), _flat(fact.get("detail") or "")
+        word = FIELD_WORDS.get(fact["field"], "")
+        best, score = None, -1
+        for _, s in sentences(hits[rank].passage.text):
+            text = tidy(s)
+            flat = _flat(text)
+            if value not in flat or not whole(text) and "|" not in text:
+                continue
+            points = 2 * bool(detail and detail in flat) + bool(word and word in flat)
+            if points > score:
+                best, score = text, points
+        if best and all(best != line.text for line in out):
+            out.append(Line(best, rank))
+        if len(out) == MAX_STATED:
+            break
+    return out
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _siblings(anchor: Hit, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None) -> list[Hit]:
     """The items of the anchor's list (itself included), in the paper's order."""
     p = anchor.passage

@@ -127,3 +127,11 @@ def test_the_records_passages_keep_to_the_callers_filters(assistant):
     other = next(d["doc_id"] for d in papers if d["doc_id"] != minutes)
     hits = assistant.prepare(question, filters=Filters(doc_id=other), role="member").hits
     assert hits and {h.passage.doc_id for h in hits} == {other}
+
+
+def test_a_people_question_the_record_answers_is_answered_first_with_the_sentence_that_states_it(assistant):
+    answer = assistant.ask("Who sent apologies to the Children's Select Committee on 2 October 2018?", role="member")
+    first = answer.sentences[0]
+    assert first.text.startswith("Apologies were received from Mrs P Birchley, Mr A Collingwood")
+    cited = next(c for c in answer.citations if c.n == first.citations[0])
+    assert cited.date == "2018-10-02" and first.text.rstrip(".") in " ".join(cited.text.split())

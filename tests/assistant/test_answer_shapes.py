@@ -9,7 +9,7 @@ from assistant.choose import FEATURES, Chooser, choose
 from assistant.extractive import terms
 from assistant.frame import Catalog, frame
 from assistant.models import Answer, AnswerSentence, Citation
-from assistant.shapes import action_lines, compose, join_answers, list_lines, trend_lines
+from assistant.shapes import action_lines, compose, join_answers, list_lines, stated_lines, trend_lines
 from index.search import Hit
 from ingest.models import Passage
 
@@ -151,3 +151,20 @@ def test_a_trend_of_a_number_gives_each_papers_figure_within_the_years_asked():
         "2018-10-02: There were 634 children with child protection plans at the end of the year.",
         "2021-11-09: The number of children with child protection plans has risen from 533 to 716.",
     ]
+
+
+def test_the_records_value_is_stated_by_the_row_that_holds_it_with_its_detail():
+    table = (
+        "Judgement\tGrade\nThe impact of leaders on social work practice\tGood\n"
+        "The experiences and progress of children in care\tOutstanding\nOverall effectiveness\tOutstanding"
+    )
+    hits = [_hit(0, "Inspectors found strong practice in most teams."), _hit(1, table, "Table 1")]
+    overall = {"field": "overall", "value": "Outstanding", "detail": None}
+    area = "The experiences and progress of children in care"
+    in_care = {"field": "judgement", "value": "Outstanding", "detail": area}
+    lines = stated_lines(hits, [(1, overall), (1, in_care), (1, overall)])
+    assert [(line.text, line.hit_rank) for line in lines] == [
+        ("Overall effectiveness | Outstanding", 1),
+        ("The experiences and progress of children in care | Outstanding", 1),
+    ]
+    assert stated_lines(hits, [(0, {"field": "overall", "value": "Inadequate", "detail": None})]) == []
