@@ -29,8 +29,17 @@ COUNT = re.compile(
     r"thousand|million)\b",
     re.I,
 )
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d{{2}})\b", re.I)
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s?[-/–]\s?((?:19|20)?\d{2})\b")
 _NUMBERED = re.compile(r"\b(amendment|recommendation|action|item|motion|priority)\s+(\d{1,2}(?:\.\d{1,2})?)\b", re.I)
+# "How much did the council spend on ...", "what funding was allocated": an amount of money.
+SPENDING = re.compile(
+    r"\bhow much\b.*\b(spen[dt]|cost|fund\w*|budget|paid|pay|allocat\w*|overspen[dt]|grant|sav\w+)\b|"
+    r"\b(spend|cost|budget|funding|overspend)\b.*\bhow much\b",
+    re.I,
+)
+MONEY = re.compile(r"£\s*\d|\b\d[\d,.]*\s*(million|billion|bn|m|k)\b", re.I)
 _COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Board|Forum|Partnership))\b")
 
 
@@ -73,6 +82,13 @@ def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = 
     for n, (noun, no) in numbered.items():
         if not re.search(rf"\b{noun}s?\s+(?:no\.?\s*)?{no}\b", seen, re.I):
             missing.append(n)
+    # "the October 2024-25 report", "the July 2018 visit": that month named somewhere, or a paper of that month.
+    dated = " ".join(f"{h.passage.part_date or ''} {h.doc.get('date') or ''}" for h in hits)
+    for m in _MONTH_YEAR.finditer(question):
+        month, year = m.group(1).lower(), m.group(2)
+        number = f"{_MONTH_NAMES.index(month[:3]) + 1:02d}"
+        if not re.search(rf"\b{month}\b", seen, re.I) and f"{year}-{number}" not in dated:
+            missing.append(m.group(0))
     return sorted(missing)
 
 
@@ -149,7 +165,11 @@ def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = No
     total = sum(weigh.values()) or 1.0
     p = hit.passage
     context = terms(f"{p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
-    shows = COUNT if frame.slot == "figure" and COUNTING.search(frame.question) else SLOT_SHOWS.get(frame.slot)
+    shows = SLOT_SHOWS.get(frame.slot)
+    if frame.slot == "figure" and SPENDING.search(frame.question):
+        shows = MONEY
+    elif frame.slot == "figure" and COUNTING.search(frame.question):
+        shows = COUNT
     best = 0.0
     for _, raw in sentences(p.text) or [(0, p.text)]:
         s = tidy(raw)  # a paragraph's own number is not a figure

@@ -135,3 +135,27 @@ def test_a_people_question_the_record_answers_is_answered_first_with_the_sentenc
     assert first.text.startswith("Apologies were received from Mrs P Birchley, Mr A Collingwood")
     cited = next(c for c in answer.citations if c.n == first.citations[0])
     assert cited.date == "2018-10-02" and first.text.rstrip(".") in " ".join(cited.text.split())
+
+
+def test_a_named_month_of_a_year_must_be_in_the_passages_or_their_dates():
+    from assistant.answerer import missing_specifics
+
+    held = _hits("The monitoring report as at November 2024-25 showed a projected overspend of £23.3m.")
+    assert missing_specifics("What overspend did the November 2024-25 monitoring report show?", held) == []
+    assert missing_specifics("What overspend did the October 2024-25 monitoring report show?", held) == [
+        "October 2024"
+    ]
+    # The month in words with the year from the paper's date: a visit "in July" in a letter of August 2018.
+    letter = _hits("Ofsted conducted a two-day monitoring visit in July.")
+    letter[0].doc["date"] = "2018-08-03"
+    assert missing_specifics("What did the July 2018 monitoring visit find?", letter) == []
+    assert missing_specifics("What did the June 2018 monitoring visit find?", letter) == ["June 2018"]
+
+
+def test_how_much_was_spent_needs_an_amount_of_money_not_a_headcount():
+    from assistant.answerer import MONEY, SPENDING
+
+    assert SPENDING.search("How much did the council spend on agency social workers in 2021/22?")
+    assert not SPENDING.search("How many agency social workers did the council have?")
+    assert MONEY.search("Agency staff cost £12.4m in the year") and MONEY.search("a saving of 3.2 million")
+    assert not MONEY.search("118 were agency staff (35%)")
