@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
 CANDIDATES = 50  # how deep the hybrid search goes for the reranker
+_COPYRIGHT = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b|crown copyright\b)[^\n]{0,100}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,10 @@ class Assistant:
         ranked = rerank(f, hits) if self.rerank else hits
         if self.rerank:
             ranked = lead_with_record(ranked, self._record_hits(f, hits, access, filters))
-            # A copyright line or a publisher's address repeated across papers answers nothing.
+            # A copyright line or a publisher's address repeated across papers answers nothing; nor does a paper's
+            # own copyright line ("© Crown copyright 2026"), which its year makes unlike the others'.
             boilerplate = self.index.store.repeated([h.id for h in ranked[: k + 10]], access)
+            boilerplate |= {h.id for h in ranked[: k + 10] if _COPYRIGHT.match(h.passage.text)}
             ranked = [h for h in ranked if h.id not in boilerplate]
         timings.extra["rerank_ms"] = (time.perf_counter() - t0) * 1e3
         return f, ranked[:k]

@@ -159,3 +159,10 @@ def test_how_much_was_spent_needs_an_amount_of_money_not_a_headcount():
     assert not SPENDING.search("How many agency social workers did the council have?")
     assert MONEY.search("Agency staff cost £12.4m in the year") and MONEY.search("a saving of 3.2 million")
     assert not MONEY.search("118 were agency staff (35%)")
+
+
+def test_a_copyright_line_is_never_an_answer():
+    from assistant.engine import _COPYRIGHT
+
+    assert _COPYRIGHT.match("© Crown copyright 2026") and _COPYRIGHT.match("Copyright Kent County Council 2025")
+    assert not _COPYRIGHT.match("The council holds the copyright of the maps in Appendix 2, which it licenses.")
