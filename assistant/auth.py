@@ -1,9 +1,9 @@
-"""Who is calling (the role their API key maps to) and the shared assistant every route reaches through a lock."""
+"""Who is calling (the role their API key maps to) and the shared assistant every route reaches."""
 
 from __future__ import annotations
 
 import hmac
-import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -11,6 +11,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.engine import Assistant
+from assistant.jobs import Jobs
+from index.snapshot import Snapshot
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key from COUNCIL_API_KEYS")
 bearer = HTTPBearer(auto_error=False, description="The same API key as `Authorization: Bearer KEY`")
@@ -18,10 +20,18 @@ bearer = HTTPBearer(auto_error=False, description="The same API key as `Authoriz
 
 @dataclass
 class Engine:
-    """The assistant and the lock that serialises use of its one SQLite connection and FAISS index."""
+    """The assistant every route shares, and the background jobs (uploads) that write to its index.
+
+    Any number of requests read at once, each on one snapshot of the index (`reading`); a write takes the
+    index's writer lock, which no reader waits on.
+    """
 
     assistant: Assistant
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    jobs: Jobs = field(default_factory=Jobs)
+
+    def reading(self) -> AbstractContextManager[Snapshot]:
+        """Read on one generation of the index (search structures and rows) until the block ends."""
+        return self.assistant.index.reading()
 
 
 def get_engine(request: Request) -> Engine:

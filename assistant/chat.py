@@ -8,6 +8,7 @@ import time
 import uuid
 
 from ingest.errors import NotFound
+from ingest.store import Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -27,9 +28,14 @@ _FOLLOW_UP = re.compile(
 class ChatHistory:
     """Turns of conversations, each conversation visible only within the access scope that began it."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        db.executescript(SCHEMA)
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        store.db.executescript(SCHEMA)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The calling thread's connection: turns are written in the caller's transaction."""
+        return self.store.db
 
     def start(self, scope: str) -> str:
         cid = uuid.uuid4().hex

@@ -45,7 +45,7 @@ class Assistant:
     def __init__(self, settings: Settings, index: Index | None = None, rerank: bool = True) -> None:
         self.settings = settings
         self.index = index or Index(settings.home, settings.model, approx_from=settings.approx_from)
-        self.history = ChatHistory(self.index.store.db)
+        self.history = ChatHistory(self.index.store)
         self.rerank = rerank  # off only to train the reranker on the search's own order
         self.thresholds = Thresholds(settings.abstain_cosine, settings.abstain_coverage, settings.abstain_focus)
         self.extractive = ExtractiveAnswerer(neighbours=self.neighbours, actions=self.plan_actions, stated=self.stated)
@@ -66,11 +66,13 @@ class Assistant:
 
     def catalog(self, access: tuple[str, ...]) -> Catalog:
         """What the papers the caller may read hold (councils, bodies, dates); read again after a commit."""
-        key = (access, self.index.store.version)
-        if key not in self._catalogs:
-            self._catalogs = {k: v for k, v in self._catalogs.items() if k[1] == self.index.store.version}
-            self._catalogs[key] = Catalog(**self.index.store.catalog(access))
-        return self._catalogs[key]
+        key = (access, self.index.snapshots.version)
+        found = self._catalogs.get(key)
+        if found is None:
+            found = Catalog(**self.index.store.catalog(access))
+            # A new dict, not the old one changed: another thread may be reading it.
+            self._catalogs = {**{k: v for k, v in self._catalogs.items() if k[1] == key[1]}, key: found}
+        return found
 
     def candidates(
         self,
@@ -256,12 +258,17 @@ class Assistant:
         k: int | None = None,
         role: str = "public",
     ) -> Answer:
-        """Answer within a conversation: a follow-up is searched together with the question it follows."""
+        """Answer within a conversation: a follow-up is searched together with the question it follows.
+
+        The history is written in transactions of its own (small, each a moment), the answer read on one
+        snapshot between them: so not inside `Index.reading()`, whose read transaction a write cannot share.
+        """
         scope = ",".join(access_for(role))
         with self.index.store.transaction():
             cid = conversation_id or self.history.start(scope)
             turns = self.history.turns(cid, scope)
-        answer = self.ask(question, filters=filters, k=k, role=role, query=rewrite(question.strip(), turns))
+        with self.index.reading():
+            answer = self.ask(question, filters=filters, k=k, role=role, query=rewrite(question.strip(), turns))
         with self.index.store.transaction():
             self.history.add(cid, answer.question, answer.query, answer.answer)
         answer.conversation_id = cid

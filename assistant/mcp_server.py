@@ -123,7 +123,7 @@ def build(engine: Engine, access: Access, link_base: str) -> MCPServer:
             if len(query) > a.settings.max_question_chars:
                 raise BadRequest(f"the query is over {a.settings.max_question_chars} characters")
             filters = Filters(body, doc_type, None, kind, since, until, council=normalise(council) if council else None)
-            with engine.lock:
+            with engine.reading():
                 hits = a.index.search(query, k=k, filters=filters, access=access_for(role))
         return Passages(passages=linked([Citation.from_hit(n, h) for n, h in enumerate(hits, start=1)], link_base))
 
@@ -142,7 +142,7 @@ def build(engine: Engine, access: Access, link_base: str) -> MCPServer:
         role = access.role(ctx)
         with _as_tool_errors():
             filters = Filters(body, None, None, None, since, until, council=normalise(council) if council else None)
-            with engine.lock:
+            with engine.reading():
                 answer = a.ask(question, filters=filters, k=k, role=role)
         return AskResult(
             answer=answer.answer,
@@ -176,7 +176,7 @@ def build(engine: Engine, access: Access, link_base: str) -> MCPServer:
         role = access.role(ctx)
         with _as_tool_errors():
             f = _record_filters(*filters)
-            with engine.lock:
+            with engine.reading():
                 return build_view(a.index.store, access_for(role), f)
 
     @mcp.tool()

@@ -92,7 +92,7 @@ def ask(req: AskRequest, role: Role, engine: EngineDep, stream: bool = False):
     """Answer from the papers the caller may read, every sentence cited; or decline."""
     if stream:
         return _stream(engine, req, role)
-    with engine.lock:
+    with engine.reading():
         return engine.assistant.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
 
 
@@ -100,8 +100,8 @@ def ask(req: AskRequest, role: Role, engine: EngineDep, stream: bool = False):
 def chat(req: ChatRequest, role: Role, engine: EngineDep) -> Answer:
     """Answer within a conversation (a new one without conversation_id); a follow-up is read with its question."""
     try:
-        with engine.lock:
-            return engine.assistant.chat(req.question, req.conversation_id, _filters(req.filters), req.k, role)
+        # Not inside engine.reading(): chat writes its turns, and reads the answer on one snapshot itself.
+        return engine.assistant.chat(req.question, req.conversation_id, _filters(req.filters), req.k, role)
     except NotFound:  # the history's own message quotes the id the client sent: never echo it back
         raise NotFound("no such conversation") from None
 
@@ -112,7 +112,7 @@ def search(query: Annotated[SearchQuery, Query()], role: Role, engine: EngineDep
     limit = engine.assistant.settings.max_question_chars
     if len(query.q) > limit:
         raise BadRequest(f"the query is over {limit} characters")
-    with engine.lock:
+    with engine.reading():
         hits = engine.assistant.index.search(
             query.q, k=query.k, filters=query.filters(), access=access_for(role), mode=query.mode
         )
@@ -128,12 +128,12 @@ def _stream(engine: Engine, req: AskRequest, role: str) -> StreamingResponse:
     a = engine.assistant
     llm_stream = getattr(a.llm, "stream", None)
     if llm_stream is None:
-        with engine.lock:
+        with engine.reading():
             answer = a.ask(req.question, filters=_filters(req.filters), k=req.k, role=role)
         events: Iterable[str] = [_event("answer", answer.model_dump_json())]
     else:
         # The engine's own checks and abstention, before the model is called.
-        with engine.lock:
+        with engine.reading():
             p = a.prepare(req.question, _filters(req.filters), req.k, role)
         if p.reason:
             declined = Answer.declined(p.question, p.query, p.hits, p.reason)

@@ -1,18 +1,25 @@
-"""/documents: list, read, show a passage in its context, and (admin only) upload and delete papers."""
+"""/documents: list, read, show a passage in its context, and (admin only) upload and delete papers.
+
+An upload is ingested while the caller waits, or (`?wait=false`) as a background job whose status
+GET /documents/jobs/{job_id} gives; either way, searches go on meanwhile on the index as it was.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, BinaryIO, Literal
 
-from fastapi import APIRouter, Form, UploadFile
+from fastapi import APIRouter, Form, Query, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.auth import Admin, EngineDep, Role
+from assistant.auth import Admin, Engine, EngineDep, Role
 from assistant.engine import access_for
 from assistant.http_errors import IsoDate, errors
+from assistant.jobs import Job
 from index.build import delete_document, ingest_paths
 from ingest.councils import normalise
 from ingest.errors import BadRequest, FileTooLarge, NotFound, UnsupportedFile
@@ -95,6 +102,19 @@ class Deleted(BaseModel):
     deleted: str
 
 
+class UploadJob(BaseModel):
+    """An upload ingested in the background: `result` once done, `error` (the 400's reason) once failed."""
+
+    job_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    result: UploadReport | None = None
+    error: str | None = None
+
+    @classmethod
+    def of(cls, job: Job[UploadReport]) -> UploadJob:
+        return cls(job_id=job.id, status=job.status, result=job.result, error=job.error)
+
+
 def _visible(store: Store, doc_id: str, role: str) -> Document:
     # One body for a missing document and one the caller may not see: no trace that it exists.
     try:
@@ -106,7 +126,7 @@ def _visible(store: Store, doc_id: str, role: str) -> Document:
 @router.get("", response_model=list[DocumentInfo])
 def list_documents(role: Role, engine: EngineDep) -> list[DocumentInfo]:
     """Every document the caller may see, newest first."""
-    with engine.lock:
+    with engine.reading():
         rows = engine.assistant.index.store.documents(access_for(role))
     return [DocumentInfo(**r) for r in rows]
 
@@ -114,7 +134,7 @@ def list_documents(role: Role, engine: EngineDep) -> list[DocumentInfo]:
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=errors(404, 422))
 def get_document(doc_id: str, role: Role, engine: EngineDep) -> DocumentDetail:
     """A document's metadata and its citable passages."""
-    with engine.lock:
+    with engine.reading():
         doc = _visible(engine.assistant.index.store, doc_id, role)
     return DocumentDetail(**DocumentInfo.of(doc).model_dump(), passages=[PassageOut.of(p) for p in doc.passages])
 
@@ -122,7 +142,7 @@ def get_document(doc_id: str, role: Role, engine: EngineDep) -> DocumentDetail:
 @router.get("/{doc_id}/passages/{passage_id}", response_model=PassageView, responses=errors(404, 422))
 def get_passage(doc_id: str, passage_id: str, role: Role, engine: EngineDep) -> PassageView:
     """A passage (its ordinal, or its full id "doc_id:ordinal") with its neighbours and its document."""
-    with engine.lock:
+    with engine.reading():
         doc = _visible(engine.assistant.index.store, doc_id, role)
     prefix, _, ordinal = passage_id.rpartition(":")
     ordinals = [p.ordinal for p in doc.passages]  # in document order
@@ -153,7 +173,28 @@ def _save(src: BinaryIO, path: Path, limit: int) -> None:
             out.write(chunk)
 
 
-@router.post("", response_model=UploadReport, responses=errors(400, 403, 413, 415, 422))
+def _ingest(engine: Engine, path: Path, overrides: dict[str, str]) -> UploadReport:
+    """Ingest one saved upload (the folder it was saved in is its own and is removed after)."""
+    try:
+        report = ingest_paths(engine.assistant.index, [path], overrides)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    if report.failed:
+        raise BadRequest(f"{path.name}: {report.failed[0][1].replace(str(path.parent), '')}")
+    return UploadReport(
+        doc_id=report.doc_ids[0],
+        added=report.added,
+        unchanged=report.unchanged,
+        replaced=report.replaced,
+        failed=[],
+        passages=report.passages,
+    )
+
+
+ACCEPTED = {202: {"model": UploadJob, "description": "Queued (`wait=false`): ask GET /documents/jobs/{job_id}"}}
+
+
+@router.post("", response_model=UploadReport, responses={**ACCEPTED, **errors(400, 403, 413, 415, 422)})
 def upload_document(
     _: Admin,
     engine: EngineDep,
@@ -164,7 +205,8 @@ def upload_document(
     doc_type: Annotated[str | None, Form()] = None,
     council: Annotated[str | None, Form()] = None,
     access: Annotated[Literal["public", "restricted"] | None, Form()] = None,
-) -> UploadReport:
+    wait: Annotated[bool, Query(description="false: answer 202 with a job at once; ingest in the background")] = True,
+):
     """Ingest one uploaded paper (admin only); form fields override the metadata inferred from it."""
     name = safe_name(file.filename)
     suffix = Path(name).suffix.lower()
@@ -178,27 +220,28 @@ def upload_document(
         "council": normalise(council) if council and council.strip() else None,
         "access": access,
     }
-    with tempfile.TemporaryDirectory(prefix="council-upload-") as tmp:
-        path = Path(tmp) / name  # the original name: ingest records it as the document's source
+    overrides = {k: v for k, v in overrides.items() if v}
+    path = Path(tempfile.mkdtemp(prefix="council-upload-")) / name  # the original name: it becomes the source
+    try:
         _save(file.file, path, engine.assistant.settings.max_upload_bytes)
-        with engine.lock:
-            report = ingest_paths(engine.assistant.index, [path], {k: v for k, v in overrides.items() if v})
-    if report.failed:
-        raise BadRequest(f"{name}: {report.failed[0][1].replace(tmp, '')}")
-    return UploadReport(
-        doc_id=report.doc_ids[0],
-        added=report.added,
-        unchanged=report.unchanged,
-        replaced=report.replaced,
-        failed=[],
-        passages=report.passages,
-    )
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    if wait:
+        return _ingest(engine, path, overrides)
+    job = engine.jobs.submit(lambda: _ingest(engine, path, overrides))
+    return JSONResponse(UploadJob.of(job).model_dump(), status_code=202)
+
+
+@router.get("/jobs/{job_id}", response_model=UploadJob, responses=errors(403, 404, 422))
+def upload_job(job_id: str, _: Admin, engine: EngineDep) -> UploadJob:
+    """How a background upload stands: queued, running, done (with its report) or failed (with why); admin only."""
+    return UploadJob.of(engine.jobs.get(job_id))
 
 
 @router.delete("/{doc_id}", response_model=Deleted, responses=errors(403, 404, 422))
 def remove_document(doc_id: str, _: Admin, engine: EngineDep) -> Deleted:
     """Delete a document and its passages everywhere (admin only)."""
-    with engine.lock:
-        if not delete_document(engine.assistant.index, doc_id):
-            raise NotFound("no such document")
+    if not delete_document(engine.assistant.index, doc_id):
+        raise NotFound("no such document")
     return Deleted(deleted=doc_id)

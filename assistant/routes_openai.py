@@ -123,7 +123,7 @@ def chat_completions(req: CompletionRequest, request: Request, role: Role, engin
         filters = req.filters.filters() if req.filters else None
         if req.stream:
             return _stream(engine, role, asked, filters, req, base)
-        with engine.lock:
+        with engine.reading():
             answer = engine.assistant.ask(asked[-1], filters=filters, k=req.k, role=role, query=_query(asked))
     except CouncilError as e:
         return _error(404 if isinstance(e, NotFound) else 400, str(e))
@@ -175,7 +175,7 @@ def _stream(
     """Chunks of the answer as it is made, then one chunk with the citations; the checks run before any is sent."""
     a = engine.assistant
     llm_stream = getattr(a.llm, "stream", None)
-    with engine.lock:  # a bad question fails here, as a JSON error, before the stream begins
+    with engine.reading():  # a bad question fails here, as a JSON error, before the stream begins
         if llm_stream is None:
             answer = a.ask(asked[-1], filters=filters, k=req.k, role=role, query=_query(asked))
             items: Iterable[str | Answer] = [answer.answer, answer]

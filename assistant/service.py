@@ -68,6 +68,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        engine.jobs.close()  # an upload under way finishes (each document commits whole anyway)
         if owned:
             engine.assistant.close()
 
@@ -98,7 +99,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @app.get("/health", response_model=Health, tags=["service"], responses=http_errors.errors(401))
     def health(role: Role, engine: EngineDep) -> Health:
         """Up, and how much the caller can search."""
-        with engine.lock:
+        with engine.reading():
             docs = engine.assistant.index.store.documents(access_for(role))
         return Health(
             status="ok",

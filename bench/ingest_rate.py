@@ -80,8 +80,8 @@ def timed_stages(clock: Clock) -> Iterator[None]:
     transaction = Store.transaction
 
     @contextmanager
-    def timed_transaction(self: Store) -> Iterator:
-        cm = transaction(self)
+    def timed_transaction(self: Store, then: Callable[[], None] | None = None) -> Iterator:
+        cm = transaction(self, then)  # then: the index's new snapshot, published with the COMMIT (a pointer swap)
         db = cm.__enter__()
         t0 = time.perf_counter()
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,9 +97,30 @@ class BM25:
         self.rows = 0  # live rows: FTS5's N
         self.total = 0.0  # their tokens: N x avgdl
         self.dead = 0  # removed rows whose postings still sit in a segment (none once merged)
-        self.scratch = sqlite3.connect(":memory:", check_same_thread=False)
-        self.scratch.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
-        self.scratch.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
+        self._scratch = threading.local()
+
+    @property
+    def scratch(self) -> sqlite3.Connection:
+        """This thread's in-memory FTS5 table that tokenizes as passages_fts does (questions tokenize at once)."""
+        db = getattr(self._scratch, "db", None)
+        if db is None:
+            db = self._scratch.db = sqlite3.connect(":memory:", check_same_thread=False)
+            db.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
+            db.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
+        return db
+
+    def copy(self) -> BM25:
+        """A copy a writer may change while readers search this one.
+
+        Cheap: segments are never changed once made, so both share them; the per-row arrays are copied (9 bytes a
+        passage); the vocabulary only grows, so both share it too (a term the copy adds is in none of this one's
+        segments, so this one finds no postings for it, as before).
+        """
+        bm = BM25()
+        bm.terms, bm.vocab, bm.segments = self.terms, self.vocab, list(self.segments)
+        bm.length, bm.live = self.length.copy(), self.live.copy()
+        bm.rows, bm.total, bm.dead = self.rows, self.total, self.dead
+        return bm
 
     # --- statistics --------------------------------------------------------------------------
     def _avgdl(self) -> float:

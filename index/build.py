@@ -7,6 +7,10 @@ passages at 75 (docs/benchmarks.md, "Ingest throughput"). A thread reads the nex
 written when the passages changed since the last write reach a quarter of the index (at least
 SAVE_MIN_PASSAGES), so the bytes written stay linear in the corpus; a crash before a write loses nothing,
 since the reopened index rebuilds from the store.
+
+An ingest or a delete holds the index's writer lock (one writer at a time) but never blocks a search: reading
+and embedding happen outside any transaction, and each commit publishes a new snapshot of the search
+structures (index/snapshot.py) in the same step as the store's rows.
 """
 
 from __future__ import annotations
@@ -70,13 +74,13 @@ def _encode(index: Index, docs: list[Document]) -> tuple[list[tuple[list[str], n
 
 
 def _commit(index: Index, doc: Document, texts: list[str], vecs: np.ndarray, report: IngestReport) -> int:
-    """One document, whole or absent: store, FTS and cache rows in one transaction, then FAISS and BM25.
+    """One document, whole or absent: store, FTS and cache rows, FAISS and BM25 commit and are published together.
 
     Returns the passages changed (added and removed), which decide when the next generation is written.
     """
     store = index.store
     old = store.find_source(doc.source)
-    with store.transaction():
+    with index.transaction() as draft:
         removed = store.delete_document(old) if old else []
         lexical.remove(store.db, removed)
         ids = store.insert_document(doc)
@@ -84,10 +88,10 @@ def _commit(index: Index, doc: Document, texts: list[str], vecs: np.ndarray, rep
         rows = [(i, p.text, lexical_context(p, up)) for i, p, up in zip(ids, doc.passages, ups, strict=True)]
         lexical.add(store.db, rows)
         store_vectors(store.db, index.embedder.name, texts, vecs)
-    index.vectors.remove(removed)
-    index.vectors.add(ids, vecs)
-    index.bm25.remove(removed)
-    index.bm25.add(rows)
+        draft.vectors.remove(removed)
+        draft.vectors.add(ids, vecs)
+        draft.bm25.remove(removed)
+        draft.bm25.add(rows)
     report.doc_ids.append(doc.doc_id)
     (report.replaced if old else report.added).append(doc.source)
     report.passages += len(ids)
@@ -214,7 +218,7 @@ def ingest_paths(
     group = _Group()
     unsaved = 0  # passages changed since the last generation was written
     # Closed at once should an error leave the loop: the reads not yet started are cancelled.
-    with closing(read_ahead(expand(paths, skipped=report.failed), overrides)) as files:
+    with index.writing(), closing(read_ahead(expand(paths, skipped=report.failed), overrides)) as files:
         for path, source, read in files:
             if source in group.sources:  # the same name twice: compare the second with what the first committed
                 unsaved = _flush(index, group, report, unsaved, settled)
@@ -225,8 +229,8 @@ def ingest_paths(
             if group.full():
                 unsaved = _flush(index, group, report, unsaved, settled)
                 group = _Group()
-    if _flush(index, group, report, unsaved, settled):
-        index.save()
+        if _flush(index, group, report, unsaved, settled):
+            index.save()
     return report
 
 
@@ -247,12 +251,13 @@ def _flush(index: Index, group: _Group, report: IngestReport, unsaved: int, sett
 def delete_document(index: Index, doc_id: str) -> bool:
     """Remove a document everywhere; False when there was none."""
     store = index.store
-    if not store.has_document(doc_id):
-        return False
-    with store.transaction():
-        removed = store.delete_document(doc_id)
-        lexical.remove(store.db, removed)
-    index.vectors.remove(removed)
-    index.bm25.remove(removed)
-    index.save()
+    with index.writing():
+        if not store.has_document(doc_id):
+            return False
+        with index.transaction() as draft:
+            removed = store.delete_document(doc_id)
+            lexical.remove(store.db, removed)
+            draft.vectors.remove(removed)
+            draft.bm25.remove(removed)
+        index.save()
     return True

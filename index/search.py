@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from index.bm25 import BM25
 from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, stored_embed_texts
 from index.fuse import rrf, weighted
 from index.generations import fingerprint
+from index.snapshot import Snapshot, Snapshots
 from index.vectors import APPROX_FROM, VectorIndex, sq8_index
 from ingest import record
 from ingest.errors import BadRequest, IndexMismatch
@@ -104,7 +106,11 @@ class Timings:
 
 
 class Index:
-    """An open index in `home`: the store, the model and the vectors, loaded once."""
+    """An open index in `home`: the store, the model and the vectors, loaded once.
+
+    Searches read `snapshot` (the vectors and BM25 of one generation): any number of threads search at once,
+    each inside `reading()` to keep one generation throughout; writes go through `transaction()`, one at a time.
+    """
 
     def __init__(
         self,
@@ -131,11 +137,12 @@ class Index:
                 self.store.set_meta("record_version", record.VERSION)  # an empty store's record is current
         record.refresh(self.store)
         ids_now = fingerprint(self.store.all_passage_ids())  # what each saved file must hold to be used
-        self.vectors = (
+        vectors = (
             VectorIndex.load(home / "index", self.embedder.dim, self.store, ids_now, approx_from)
             or self.rebuild_vectors()
         )
-        self.bm25 = BM25.load(home / "index", self.store, ids_now) or self.rebuild_lexical()
+        bm25 = BM25.load(home / "index", self.store, ids_now) or self.rebuild_lexical()
+        self.snapshots = Snapshots(self.store, Snapshot(0, vectors, bm25))
         # One question at a time gains nothing from FAISS's threads (exact search is memory-bound), and its
         # OpenMP workers keep spinning after a search, taking the cores from the next question's embedding.
         faiss.omp_set_num_threads(1)
@@ -144,10 +151,42 @@ class Index:
     def close(self) -> None:
         self.store.close()
 
+    @property
+    def snapshot(self) -> Snapshot:
+        """The search structures this thread reads: those it pinned in `reading()`, else the latest."""
+        return self.snapshots.current
+
+    @property
+    def vectors(self) -> VectorIndex:
+        return self.snapshot.vectors
+
+    @property
+    def bm25(self) -> BM25:
+        return self.snapshot.bm25
+
+    def reading(self) -> AbstractContextManager[Snapshot]:
+        """Keep this thread on one generation (search structures and rows alike) until the block ends."""
+        return self.snapshots.reading()
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the one writer's place (an ingest, a delete); readers never wait on it."""
+        return self.snapshots.writing()
+
+    def transaction(self) -> AbstractContextManager[Snapshot]:
+        """A change to the documents: the store's rows and a draft snapshot, committed and published together."""
+        return self.snapshots.transaction()
+
     def save(self) -> None:
-        """Write the FAISS and BM25 generations (after documents went in or out)."""
-        self.vectors.save(self.store)
-        self.bm25.save(self.home / "index", self.store)
+        """Write the FAISS and BM25 generations (after documents went in or out), and search what was written."""
+        with self.writing():
+            snap = self.snapshots.current
+            # Saving may convert the vectors to SQ8 and merges BM25's segments: on copies, so that readers of the
+            # snapshot keep theirs.
+            vectors = snap.vectors.copy() if snap.vectors.converts_on_save else snap.vectors
+            vectors.save(self.store)
+            bm25 = snap.bm25.copy()
+            bm25.save(self.home / "index", self.store)
+            self.snapshots.replace(Snapshot(snap.version, vectors, bm25))
 
     def rebuild_lexical(self) -> BM25:
         """Read the in-memory BM25 from FTS5's own index (the record) and save it."""
@@ -178,12 +217,13 @@ class Index:
         passage lists (admitted or excluded) is listed, not always the admitted one (1,660 ms at 1M). Even
         the documents check reads every paper's row (5 ms at 1M), so answers are kept until the next commit.
         """
-        key = (where, params, self.store.version)
-        if key not in self._selections:
-            if len(self._selections) >= 64:
-                self._selections.clear()
-            self._selections[key] = self._select(where, params)
-        return self._selections[key]
+        key = (where, params, self.snapshots.version)
+        if key in self._selections:
+            return self._selections[key]
+        if len(self._selections) >= 64:
+            self._selections.clear()
+        found = self._selections[key] = self._select(where, params)
+        return found
 
     def _select(self, where: str, params: tuple) -> Selection | None:
         db = self.store.db
@@ -220,17 +260,18 @@ class Index:
 
         Every statistic a caller's answer depends on is counted over it, so that a restricted paper changes
         nothing a public caller sees (its words would otherwise move every public BM25 score)."""
-        key = ("readable", access, self.store.version)
-        if key not in self._selections:
-            where, params = Filters().sql(access)
-            sel = self._selection(where, params)
-            mask = None
-            if sel is not None:
-                mask = np.ones(len(self.bm25.live), dtype=bool) if sel.excluded else np.zeros(len(self.bm25.live), bool)
-                ids = sel.ids[sel.ids < len(mask)]
-                mask[ids] = not sel.excluded
-            self._selections[key] = mask
-        return self._selections[key]
+        key = ("readable", access, self.snapshots.version)
+        if key in self._selections:
+            return self._selections[key]
+        where, params = Filters().sql(access)
+        sel = self._selection(where, params)
+        mask = None
+        if sel is not None:
+            mask = np.ones(len(self.bm25.live), dtype=bool) if sel.excluded else np.zeros(len(self.bm25.live), bool)
+            ids = sel.ids[sel.ids < len(mask)]
+            mask[ids] = not sel.excluded
+        self._selections[key] = mask
+        return mask
 
     def coverage(self, query: str, hits: list[Hit], access: tuple[str, ...] = ("public",)) -> float:
         """The best IDF-weighted share of the query's terms that one of the hits holds."""
@@ -262,6 +303,7 @@ class Index:
         if k < 1:
             raise BadRequest("k must be at least 1")
         t = timings or Timings()
+        snap = self.snapshot  # one generation throughout, even outside reading()
         where, params = (filters or Filters()).sql(access)
         t0 = time.perf_counter()
         sel = self._selection(where, params)
@@ -273,13 +315,13 @@ class Index:
             t0 = time.perf_counter()
             qvec = self.embedder.encode([query])[0]
             t1 = time.perf_counter()
-            dense = self.vectors.search(qvec, CANDIDATES, allowed, excluded=blocked)
+            dense = snap.vectors.search(qvec, CANDIDATES, allowed, excluded=blocked)
             t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
         if mode in ("hybrid", "rrf", "lexical"):
             t0 = time.perf_counter()
             gone = {f'"{w.lower()}"' for w in drop}
             words = [w for w in lexical.query_terms(" ".join((query, *expand))) if w not in gone]
-            lex = self.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked, self.readable(access))
+            lex = snap.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked, self.readable(access))
             t.lexical_ms = (time.perf_counter() - t0) * 1e3
         t0 = time.perf_counter()
         extra: dict[int, float] = {}
@@ -287,7 +329,7 @@ class Index:
             # The lexical-only candidates' cosines, for the caller (abstention); fusing them in was tried on
             # the tune split and lowered MRR (0.545 -> 0.483), so fusion sees the dense ranking as retrieved.
             seen = {i for i, _ in dense}
-            extra = self.vectors.scores(qvec, [i for i, _ in lex if i not in seen])
+            extra = snap.vectors.scores(qvec, [i for i, _ in lex if i not in seen])
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":

@@ -134,14 +134,25 @@ class VectorIndex:
         vecs = self.index.index.reconstruct_n(0, self.size)
         self.index = sq8_index(self.dim, ids, vecs)
 
+    def copy(self) -> VectorIndex:
+        """An independent copy (a writer changes it while readers search this one): every vector is copied."""
+        vi = VectorIndex(self.folder, self.dim, self.approx_from)
+        vi.index = faiss.clone_index(self.index)
+        return vi
+
     # --- persistence ------------------------------------------------------------------------
+    @property
+    def converts_on_save(self) -> bool:
+        """Whether `save` will turn this exact index into SQ8 (it has reached approx_from)."""
+        return self.kind == "exact" and self.size >= max(self.approx_from, 1)  # SQ8 trains on what it holds
+
     def save(self, store: Store) -> None:
         """Write a new generation atomically and record it, with the ids' fingerprint, in the store.
 
         An exact index that has reached approx_from passages is converted to SQ8 first; an SQ8 index is
         never converted back (its vectors are no longer exact), only a rebuild from the cache makes it exact.
         """
-        if self.kind == "exact" and self.size >= max(self.approx_from, 1):  # SQ8 trains on what it holds
+        if self.converts_on_save:
             self.convert()
         ids = faiss.vector_to_array(self.index.id_map).tolist()
         generations.write(

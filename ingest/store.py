@@ -1,14 +1,20 @@
-"""The store: documents and passages in one SQLite file, written a whole document at a time."""
+"""The store: documents and passages in one SQLite file, written a whole document at a time.
+
+SQLite runs in WAL mode, so readers never wait on the one writer: each thread has a connection of its own
+(`Store.db`), and a read transaction sees the store as it was when it began, whatever commits meanwhile.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.errors import NotFound
 from ingest.models import Document, Fact, Passage
@@ -61,6 +67,7 @@ def text_hash(text: str) -> str:
     """A passage's text, case and spacing folded, hashed: the same words in two papers hash alike."""
     return hashlib.sha1(" ".join(text.lower().split()).encode("utf-8")).hexdigest()[:16]
 
+
 _PASSAGE_COLS = [f.name for f in fields(Passage)]
 _DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
 
@@ -87,34 +94,80 @@ def migrate(db: sqlite3.Connection) -> int:
     return version
 
 
+T = TypeVar("T")
+BUSY_SECONDS = 30.0  # how long a write waits for another connection's write (SQLite allows one at a time)
+
+
 class Store:
-    """An open store at `path`; holds the connection, closes it."""
+    """An open store at `path`; holds a connection per thread that uses it, and closes them all."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # a committed document survives a power cut
-        self.db.execute("PRAGMA foreign_keys=ON")
-        migrate(self.db)
-        self.version = 0  # commits through this Store: what a cache of query results keys on
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._opening = threading.Lock()
+        # Held while a commit and what it publishes (Index's new snapshot) happen together, and while a reader
+        # begins its read transaction and takes the snapshot: the two then always match.
+        self.commits = threading.Lock()
+        db = self.db
+        db.execute("PRAGMA journal_mode=WAL")
+        migrate(db)
+        self.version = 0  # commits through this Store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use): a connection serves one transaction at a time."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA synchronous=FULL")  # a committed document survives a power cut
+            db.execute("PRAGMA foreign_keys=ON")
+            with self._opening:
+                self._connections.append(db)
+            self._local.db = db
+        return db
 
     def close(self) -> None:
-        self.db.close()
+        with self._opening:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a document and everything derived from it commit together."""
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self, then: Callable[[], None] | None = None) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a document and everything derived from it commit together.
+
+        `then` runs with the commit, under `commits`, so no reader begins between the two.
+        """
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
-        self.version += 1
+        with self.commits:
+            db.execute("COMMIT")
+            self.version += 1
+            if then:
+                then()
+
+    @contextmanager
+    def read(self, take: Callable[[], T]) -> Iterator[T]:
+        """A read transaction on this thread's connection, begun together with `take()` (whose value it yields):
+        every query inside sees the store as it was then, whatever commits meanwhile."""
+        db = self.db
+        with self.commits:
+            db.execute("BEGIN")
+            db.execute("SELECT 1 FROM meta LIMIT 1").fetchone()  # a WAL read transaction takes its view here
+            taken = take()
+        try:
+            yield taken
+        finally:
+            if db.in_transaction:
+                db.execute("COMMIT")
 
     # --- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
