@@ -10,12 +10,12 @@ from pathlib import Path
 
 from evals.compare import compare, format_comparison
 from evals.dataset import Question, load_dataset
-from evals.errors import EvalError
 from evals.gate import check_floors
 from evals.html_report import write_html
 from evals.outputs import load_answers
 from evals.report import format_table, write_json
 from evals.run import Progress, run_eval, score_answers
+from ingest.errors import EvalError
 
 # The assistant retrieves one way (hybrid); retrieval is scored on the passages its answer was built from.
 NO_MODE = "--mode no longer applies: retrieval is scored on the passages the answer was built from (hybrid)"
