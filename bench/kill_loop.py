@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             completed = not report.failed and held == set(current)
             totals.update(
                 kills=outcome.startswith("killed"),
-                clean=not (bad or half or bad2 or half2) and completed,
+                clean=outcome.startswith("killed") and not (bad or half or bad2 or half2) and completed,
                 half=len(half) + len(half2),
                 index_problems=len(bad) + len(bad2),
                 stray_after_kill=len(stray),
@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"problems {len(bad2) + len(half2)}, stray {len(stray2)}, {'complete' if completed else 'INCOMPLETE'}",
                 flush=True,
             )
+            for problem in bad + half + bad2 + half2:
+                print(f"    {problem}", flush=True)
             if outcome.startswith("finished"):
                 window = elapsed  # the kills of rounds like this one land inside their ingest
     print("\noutcomes: " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
