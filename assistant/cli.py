@@ -7,11 +7,15 @@ import json
 import os
 import sys
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from assistant import mcp_cli, record_cli
 from ingest.errors import CouncilError
 
+# Subcommands owned by later stages (`eval`, from evals/cli.py) register under this entry-point group in
+# pyproject.toml: the package's metadata composes the CLI, so the assistant stage never imports evals.
+COMMANDS = "council.commands"
 DEMO_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 DEMO_QUESTIONS = (
     "How long do children wait for an autism assessment?",
@@ -21,7 +25,8 @@ DEMO_QUESTIONS = (
 )
 
 
-def _settings(args: argparse.Namespace):
+def load_settings(args: argparse.Namespace):
+    """The settings, with --home and --model over the environment's; for any command, a registered one too."""
     from assistant.settings import load
 
     overrides = {k: v for k, v in (("home", args.home), ("model", args.model)) if v}
@@ -31,7 +36,7 @@ def _settings(args: argparse.Namespace):
 def _index(args: argparse.Namespace):
     from index.search import Index
 
-    s = _settings(args)
+    s = load_settings(args)
     return Index(s.home, s.model, approx_from=s.approx_from)
 
 
@@ -70,7 +75,7 @@ def _print_answer(answer, as_json: bool) -> None:
             print(f"  - {c.title} ({c.date or 'undated'}) {c.label}: {' '.join(c.text.split())[:120]}")
 
 
-def _progress_bar(quiet: bool, **kw):
+def progress_bar(quiet: bool, **kw):
     """A tqdm bar on stderr when it is a terminal and --quiet was not given; never the model loader's own bar."""
     from tqdm import tqdm
 
@@ -94,7 +99,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if v
     }
     total = len(expand(args.paths))
-    with _progress_bar(args.quiet, total=total, unit="file") as bar:
+    with progress_bar(args.quiet, total=total, unit="file") as bar:
         index = _index(args)
         passages, t0 = 0, time.perf_counter()
 
@@ -190,7 +195,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Assistant
 
-    assistant = Assistant(_settings(args))
+    assistant = Assistant(load_settings(args))
     answer = assistant.ask(args.question, filters=_filters(args), k=args.k, role=args.role)
     _print_answer(answer, args.json)
     return 0
@@ -210,35 +215,21 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.service import serve
 
-    s = _settings(args)
+    s = load_settings(args)
     s = s.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
     serve(s)
     return 0
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
-    return mcp_cli.run(args, _settings(args))
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.cli import run_from_cli
-
-    with _progress_bar(args.quiet, unit="question") as bar:
-
-        def step(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-            if done == total:
-                bar.close()  # before the report prints
-
-        return run_from_cli(args, _settings(args), progress=step)
+    return mcp_cli.run(args, load_settings(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from assistant.engine import Assistant
     from index.build import ingest_paths
 
-    s = _settings(args)
+    s = load_settings(args)
     print(f"Ingesting the sample corpus ({DEMO_CORPUS}) into {s.home} ...")
     assistant = Assistant(s)
     print(ingest_paths(assistant.index, [DEMO_CORPUS]).summary())
@@ -246,6 +237,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"\n> {q}")
         _print_answer(assistant.ask(q), as_json=False)
     return 0
+
+
+def add_registered(sub: argparse._SubParsersAction) -> None:
+    """Add the subcommands registered under the entry-point group council.commands: each entry point is a
+    function that takes the subparsers, adds its command and sets `func` (as record_cli.add_parser does)."""
+    for ep in sorted(entry_points(group=COMMANDS), key=lambda ep: ep.name):
+        ep.load()(sub)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -310,23 +308,7 @@ def parser() -> argparse.ArgumentParser:
 
     mcp_cli.add_parser(sub, cmd_mcp)
 
-    sp = sub.add_parser("eval", help="score the assistant (or another system's answers) on a dataset")
-    sp.add_argument("dataset", type=Path)
-    sp.add_argument("--split", choices=("tune", "report"), help="only this split of the dataset")
-    sp.add_argument("--answers", type=Path, help="score these answers (JSONL) instead of running the assistant")
-    sp.add_argument("--url", help="ask a running service at this URL instead of running in process")
-    sp.add_argument("--out", type=Path, help="write report.json and report.html here")
-    sp.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
-    sp.add_argument(
-        "--min",
-        action="append",
-        default=[],
-        metavar="METRIC=VALUE",
-        help="fail when the metric's 95%% CI lower bound is below VALUE (repeatable)",
-    )
-    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical", "rrf"), default="hybrid", help="retrieval mode")
-    sp.add_argument("--quiet", action="store_true", help="no progress bar")
-    sp.set_defaults(func=cmd_eval)
+    add_registered(sub)  # where `eval` was listed before it moved to evals/cli.py
 
     sp = sub.add_parser("demo", help="ingest the sample corpus and answer a few questions")
     sp.add_argument("questions", nargs="*")

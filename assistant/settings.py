@@ -8,6 +8,8 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embed import DEFAULT_MODEL
+from index.vectors import APPROX_FROM
+from ingest import limits
 from ingest.errors import BadSetting
 
 ROLES = ("public", "member", "admin")
@@ -21,14 +23,16 @@ class Settings(BaseSettings):
     home: Path = Path.home() / ".council"  # COUNCIL_HOME: the store, the vectors and the chat history
     model: str = DEFAULT_MODEL  # COUNCIL_MODEL: a sentence-transformers folder, or the bundled MiniLM's name
     k: int = Field(8, ge=1, le=50)  # passages an answer is built from
-    approx_from: int = Field(200_000, ge=0)  # COUNCIL_APPROX_FROM: passages from which FAISS holds 8-bit codes
+    approx_from: int = Field(APPROX_FROM, ge=0)  # COUNCIL_APPROX_FROM: passages from which FAISS holds 8-bit codes
     # Abstain when the best passage's cosine or the best sentence's coverage of the question is below these.
     # Chosen by `python -m evals.calibrate` on the tune split of evals/data/dev.jsonl, never on the report split.
     abstain_cosine: float = 0.2
     abstain_coverage: float = 0.0
     abstain_focus: float = 0.0  # a passage holding the fact asked for must hold this share of the focus words
     max_question_chars: int = Field(2000, ge=1)
-    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1)
+    # An upload over this is refused (413) before it is saved; ingest bounds any file at limits.MAX_BYTES whatever
+    # this says, so the default is that bound and a larger value lets nothing more in.
+    max_upload_bytes: int = Field(limits.MAX_BYTES, ge=1)
     # API keys: "key:role" pairs, comma separated, or a file of such lines. Roles: public, member, admin.
     api_keys: str = ""
     api_keys_file: Path | None = None

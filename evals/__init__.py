@@ -2,7 +2,6 @@
 
 from evals.compare import Comparison, compare, format_comparison
 from evals.dataset import Evidence, Question, load_dataset
-from evals.errors import AnswersError, DatasetError, EvalError, MetricNotMeasured, UnknownMetric
 from evals.gate import check_floors
 from evals.html_report import render_html, write_html
 from evals.judge import Judge, LexicalJudge
@@ -11,6 +10,7 @@ from evals.outputs import load_answers
 from evals.report import format_table, read_json, write_json
 from evals.result import EvalResult
 from evals.run import run_eval, score_answers
+from ingest.errors import AnswersError, DatasetError, EvalError, MetricNotMeasured, UnknownMetric
 
 __all__ = [
     "METRICS",

@@ -1,4 +1,7 @@
-"""`council eval`: run the assistant (in process or over HTTP) or read another system's answers, and score."""
+"""`council eval`: run the assistant (in process or over HTTP) or read another system's answers, and score.
+
+The command registers itself with the council CLI through the entry-point group council.commands (pyproject.toml).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,12 @@ from pathlib import Path
 
 from evals.compare import compare, format_comparison
 from evals.dataset import Question, load_dataset
-from evals.errors import EvalError
 from evals.gate import check_floors
 from evals.html_report import write_html
 from evals.outputs import load_answers
 from evals.report import format_table, write_json
 from evals.run import Progress, run_eval, score_answers
+from ingest.errors import EvalError
 
 # The assistant retrieves one way (hybrid); retrieval is scored on the passages its answer was built from.
 NO_MODE = "--mode no longer applies: retrieval is scored on the passages the answer was built from (hybrid)"
@@ -101,3 +104,39 @@ def run_from_cli(args: argparse.Namespace, settings, progress: Progress | None =
     for line in failures:
         print(f"gate: {line}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `council eval` to the council CLI's subcommands (the entry point council.commands:eval)."""
+    sp = sub.add_parser("eval", help="score the assistant (or another system's answers) on a dataset")
+    sp.add_argument("dataset", type=Path)
+    sp.add_argument("--split", choices=("tune", "report"), help="only this split of the dataset")
+    sp.add_argument("--answers", type=Path, help="score these answers (JSONL) instead of running the assistant")
+    sp.add_argument("--url", help="ask a running service at this URL instead of running in process")
+    sp.add_argument("--out", type=Path, help="write report.json and report.html here")
+    sp.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
+    sp.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail when the metric's 95%% CI lower bound is below VALUE (repeatable)",
+    )
+    sp.add_argument("--mode", choices=("hybrid", "dense", "lexical", "rrf"), default="hybrid", help="retrieval mode")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.set_defaults(func=cmd_eval)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """`council eval`: run_from_cli with the CLI's settings and a progress bar over the questions."""
+    from assistant.cli import load_settings, progress_bar
+
+    with progress_bar(args.quiet, unit="question") as bar:
+
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+            if done == total:
+                bar.close()  # before the report prints
+
+        return run_from_cli(args, load_settings(args), progress=step)

@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from evals.bootstrap import N_RESAMPLES, paired_diff_ci, statistic
-from evals.errors import EvalError
 from evals.metrics import METRICS, value_matrix
 from evals.report import read_json
 from evals.result import EvalResult
+from ingest.errors import EvalError
 
 Run = EvalResult | Mapping | str | Path
 

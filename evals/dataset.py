@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.errors import DatasetError
+from ingest.errors import DatasetError
 
 SPLITS = ("tune", "report")
 UNANSWERABLE = "unanswerable"

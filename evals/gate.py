@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from evals.errors import EvalError
 from evals.metrics import metric_spec
 from evals.result import EvalResult
+from ingest.errors import EvalError
 
 _RULE = re.compile(r"^\s*([\w@.]+)\s*(<=|>=|=)\s*([-+]?\d+(?:\.\d+)?)\s*$")
 

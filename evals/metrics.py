@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evals.bootstrap import N_RESAMPLES, percentile_ci, resample_indices, resampled, statistic
-from evals.errors import UnknownMetric
+from ingest.errors import UnknownMetric
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.errors import AnswersError
+from ingest.errors import AnswersError
 
 
 @dataclass(frozen=True)

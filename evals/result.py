@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from evals.errors import MetricNotMeasured
 from evals.metrics import METRIC_NAMES, MetricValue, metric_spec
 from evals.score import QuestionRecord
+from ingest.errors import MetricNotMeasured
 
 
 @dataclass(frozen=True)

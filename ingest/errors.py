@@ -39,3 +39,30 @@ class BadRequest(CouncilError):
 
 class BadSetting(CouncilError):
     """A setting (a COUNCIL_* variable or its flag) whose value cannot be used; names the variable."""
+
+
+# The evaluation harness's errors (evals/): `council eval` prints them as "council eval: ..." and exits 2.
+class EvalError(CouncilError):
+    """Base class for every error the evaluation harness raises."""
+
+
+class DatasetError(EvalError):
+    """The evaluation dataset is missing, malformed, or has no such split."""
+
+
+class AnswersError(EvalError):
+    """A file or dict of system outputs is malformed."""
+
+
+class UnknownMetric(EvalError, KeyError):
+    """A metric name (in a floor, a lookup or a comparison) is not one the harness knows."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown metric"
+
+
+class MetricNotMeasured(EvalError, KeyError):
+    """A known metric was not measured in this run (e.g. retrieval metrics without ranked passages)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "metric not measured"

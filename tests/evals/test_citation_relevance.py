@@ -5,10 +5,10 @@ from eval_cases import CASELOAD_QUOTE, F1, F2, WAIT_QUOTE, question
 
 from evals.citations import score_citations
 from evals.dataset import Evidence
-from evals.errors import AnswersError
 from evals.judge import LexicalJudge
 from evals.outputs import Citation, Sentence, load_answers, parse_output
 from evals.run import score_answers
+from ingest.errors import AnswersError
 
 WAIT = question("q1")  # evidence: WAIT_QUOTE in F1; key fact "559 days"
 FACT_ONLY = "Children waited 559 days on average for an assessment."  # the key fact, not the quote

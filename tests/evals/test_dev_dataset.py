@@ -6,8 +6,8 @@ import pytest
 from eval_cases import good_output
 
 from evals.dataset import load_dataset
-from evals.errors import DatasetError
 from evals.run import score_answers
+from ingest.errors import DatasetError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "evals" / "data" / "dev.jsonl"

@@ -123,3 +123,16 @@ def test_a_retrieval_mode_other_than_the_assistants_is_refused(tmp_path, capsys)
     args = _args(tmp_path, [OFF_TOPIC], [])
     del args.mode
     assert run_from_cli(args, None) == 0
+
+
+def test_council_eval_is_registered_with_the_council_command(tmp_path, capsys):
+    """`council eval` comes through the entry-point group council.commands; a stale install (pyproject changed, no
+    `pip install -e .` since) lacks it, and this says so instead of a bare argparse error."""
+    from assistant.cli import main, parser
+
+    assert "eval" in parser().format_help(), "no `council eval`: reinstall (pip install -e .) to register it"
+    args = _args(tmp_path, [OFF_TOPIC], [])
+    argv = ["eval", str(args.dataset), "--answers", str(args.answers), "--quiet", "--min", "citation_precision=0.5"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert "citation_precision" in captured.out and "gate: citation_precision" in captured.err

@@ -1,9 +1,9 @@
 import pytest
 from eval_cases import bad_output, good_output, question
 
-from evals.errors import EvalError, MetricNotMeasured, UnknownMetric
 from evals.gate import check_floors
 from evals.run import score_answers
+from ingest.errors import EvalError, MetricNotMeasured, UnknownMetric
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 
+from bench.crash_checks import index_problems
 from index.build import IngestReport, add_document, ingest_paths
 from index.embed import embed_text
 from index.search import Filters, Index
@@ -106,10 +106,7 @@ def _check(home: Path, folder: Path, embedder) -> set[str]:
     index = Index(home, embedder=embedder)
     try:
         store = index.store
-        store_ids = set(store.all_passage_ids())
-        assert index.vectors.size == len(store_ids)
-        assert set(faiss.vector_to_array(index.vectors.index.id_map).tolist()) == store_ids
-        assert {r[0] for r in store.db.execute("SELECT rowid FROM passages_fts")} == store_ids
+        assert index_problems(index) == []  # the store, FAISS, FTS5 and BM25 hold the same passages
         docs = store.documents()
         held = {d["source"] for d in docs}
         firsts = []
