@@ -12,7 +12,7 @@ import faiss
 import numpy as np
 
 from index import lexical
-from index.embed import embed_text
+from index.embed import embed_texts
 from index.search import Filters, Index
 
 ACCESS = ("public", "restricted")
@@ -46,9 +46,11 @@ def half_documents(index: Index, expected: Mapping[str, int], rnd: random.Random
             out.append(f"{d['source']}: {counts[0]} passages, {counts[1]} counted, reader has {counts[2]}")
             continue
         only = Filters(doc_id=d["doc_id"])
+        # What the model read for each passage: a plan's sub-item is embedded with its item (ingest/parents.py).
+        read = dict(zip((p.ordinal for p in doc.passages), embed_texts(doc.passages, doc.title), strict=True))
         for p in rnd.sample(doc.passages, min(sample, len(doc.passages))):
             pid = store.passage_id(d["doc_id"], p.ordinal)
-            dense = index.search(embed_text(p, doc.title), k=5, filters=only, access=ACCESS, mode="dense")
+            dense = index.search(read[p.ordinal], k=5, filters=only, access=ACCESS, mode="dense")
             words = lexical.query_terms(p.text)  # a passage of stopwords alone has nothing to be found by
             found = index.search(p.text, k=50, filters=only, access=ACCESS, mode="lexical") if words else dense
             if pid not in {h.id for h in dense} or pid not in {h.id for h in found}:
