@@ -30,9 +30,9 @@ class Settings(BaseSettings):
     abstain_coverage: float = 0.0
     abstain_focus: float = 0.0  # a passage holding the fact asked for must hold this share of the focus words
     max_question_chars: int = Field(2000, ge=1)
-    # An upload over this is refused (413) before it is saved; ingest bounds any file at limits.MAX_BYTES whatever
-    # this says, so the default is that bound and a larger value lets nothing more in.
-    max_upload_bytes: int = Field(limits.MAX_BYTES, ge=1)
+    # An upload over this is refused (413) before it is saved. Ingest bounds any file at limits.MAX_BYTES, so a
+    # larger value is a setting error: it would accept an upload that ingest then refuses.
+    max_upload_bytes: int = Field(limits.MAX_BYTES, ge=1, le=limits.MAX_BYTES)
     # API keys: "key:role" pairs, comma separated, or a file of such lines. Roles: public, member, admin.
     api_keys: str = ""
     api_keys_file: Path | None = None

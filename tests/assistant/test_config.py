@@ -49,6 +49,7 @@ def _one_line_exit_2(capsys, argv: list[str], *words: str) -> None:
         ("COUNCIL_API_KEYS", "k1:member, :admin", ("COUNCIL_API_KEYS", "empty")),
         ("COUNCIL_API_KEYS", "k1:owner", ("COUNCIL_API_KEYS", "public, member or admin")),
         ("COUNCIL_API_KEYS_FILE", "/nonexistent/keys.txt", ("COUNCIL_API_KEYS_FILE",)),
+        ("COUNCIL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024 + 1), ("COUNCIL_MAX_UPLOAD_BYTES", "52428800")),
     ],
 )
 @pytest.mark.parametrize("command", [["documents"], ["serve"], ["search", "autism"]])
