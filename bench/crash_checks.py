@@ -3,10 +3,15 @@ bench/kill_loop.py, so the test and the kill loop check the same things."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from subprocess import Popen
+from typing import IO
 
 import faiss
 import numpy as np
@@ -16,6 +21,33 @@ from index.embed import embed_texts
 from index.search import Filters, Index
 
 ACCESS = ("public", "restricted")
+ROOT = Path(__file__).resolve().parents[1]
+# The ingest a crash test or the kill loop kills: argv home, folder, passages a model call, passages a generation,
+# and "hold" to sleep once done (a kill after the ingest finished). It says "loaded", "file NAME" and "done ...".
+_WORKER = """
+import sys, time
+from pathlib import Path
+from index import build
+from index.search import Index
+
+build.ENCODE_GROUP = int(sys.argv[3])
+build.SAVE_MIN_PASSAGES = int(sys.argv[4])
+index = Index(Path(sys.argv[1]))
+print("loaded", flush=True)
+report = build.ingest_paths(index, [Path(sys.argv[2])], progress=lambda p: print("file", p.name, flush=True))
+index.close()
+print("done", report.summary(), flush=True)
+if sys.argv[5] == "hold":
+    time.sleep(120)
+"""
+
+
+def start_ingest(home: Path, folder: Path, out: IO[str], group: int, save_min: int, hold: bool = False) -> Popen:
+    """The ingest of `folder` into `home` in a child process (which loads the model itself), its stdout to `out`:
+    `group` passages a model call and a generation every `save_min`, so kills land between commits and saves."""
+    cmd = [sys.executable, "-c", _WORKER, str(home), str(folder), str(group), str(save_min), "hold" if hold else "exit"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.DEVNULL, env=env)
 
 
 def index_problems(index: Index) -> list[str]:

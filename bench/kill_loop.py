@@ -19,14 +19,13 @@ import argparse
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from bench.crash_checks import half_documents, index_problems, stray_files
+from bench.crash_checks import half_documents, index_problems, start_ingest, stray_files
 from bench.system import load, machine, now
 from index.build import ingest_paths
 from index.embed import Embedder
@@ -35,20 +34,6 @@ from ingest.load import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "seeds"
-WORKER = """
-import sys
-from pathlib import Path
-from index import build
-from index.search import Index
-
-build.ENCODE_GROUP = 64
-build.SAVE_MIN_PASSAGES = 100
-index = Index(Path(sys.argv[1]))
-print("loaded", flush=True)
-report = build.ingest_paths(index, [Path(sys.argv[2])], progress=lambda p: print("file", p.name, flush=True))
-index.close()
-print("done", report.summary(), flush=True)
-"""
 
 
 def write_papers(folder: Path, round_no: int, changed: int, rnd: random.Random) -> list[Path]:
@@ -69,9 +54,7 @@ def write_papers(folder: Path, round_no: int, changed: int, rnd: random.Random) 
 def run_child(home: Path, folder: Path, log: Path, delay: float) -> tuple[str, float]:
     """Start the worker, SIGKILL it `delay` seconds after the model loaded; (outcome, seconds since it loaded)."""
     with open(log, "w") as out:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-        cmd = [sys.executable, "-c", WORKER, str(home), str(folder)]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        proc = start_ingest(home, folder, out, group=64, save_min=100)
         while "loaded" not in log.read_text() and proc.poll() is None:
             time.sleep(0.01)
         started = time.perf_counter()

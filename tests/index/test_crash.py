@@ -8,46 +8,19 @@ import random
 import re
 import shutil
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bench.crash_checks import index_problems
+from bench.crash_checks import index_problems, start_ingest
 from index.build import IngestReport, add_document, ingest_paths
 from index.embed import embed_text
 from index.search import Filters, Index
 from ingest.load import load_document
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = 30
-WORKER = textwrap.dedent(
-    """
-    import os, sys, time
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    from pathlib import Path
-    from index import build
-    from index.search import Index
-
-    # Papers are 4 passages (a heading, 3 paragraphs): 2-3 papers per model call and a generation every 3 or more
-    # papers, so kills also land between a group's commits, around the model calls and around saves.
-    build.ENCODE_GROUP = 9
-    build.SAVE_MIN_PASSAGES = 12
-    index = Index(Path(sys.argv[1]))
-    print("loaded", flush=True)
-    report = build.ingest_paths(index, [Path(sys.argv[2])], progress=lambda p: print("file", p.name, flush=True))
-    index.close()
-    print("done", report.summary(), flush=True)
-    if sys.argv[3] == "hold":
-        time.sleep(120)
-    """
-)
-
-
 def _marker(n: int) -> str:
     return f"zqmarker{n}"
 
@@ -72,13 +45,9 @@ class Worker:
     def __init__(self, home: Path, folder: Path, log: Path, hold: bool = False) -> None:
         self.log = log
         self.out = open(log, "w")  # closed in kill()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(home), str(folder), "hold" if hold else "exit"],
-            cwd=ROOT,
-            stdout=self.out,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"},
-        )
+        # Papers are 4 passages (a heading, 3 paragraphs): 2-3 papers per model call and a generation every 3 or
+        # more papers, so kills also land between a group's commits, around the model calls and around saves.
+        self.proc = start_ingest(home, folder, self.out, group=9, save_min=12, hold=hold)
 
     def lines(self) -> list[str]:
         return self.log.read_text().splitlines()
