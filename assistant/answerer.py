@@ -17,6 +17,7 @@ from assistant.frame import Catalog, Frame
 from assistant.models import Answer
 from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
+from ingest.dates import MONTHS, find_dates
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
@@ -29,7 +30,6 @@ COUNT = re.compile(
     r"thousand|million)\b",
     re.I,
 )
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d{{2}})\b", re.I)
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s?[-/–]\s?((?:19|20)?\d{2})\b")
 _NUMBERED = re.compile(r"\b(amendment|recommendation|action|item|motion|priority)\s+(\d{1,2}(?:\.\d{1,2})?)\b", re.I)
@@ -86,7 +86,7 @@ def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = 
     dated = " ".join(f"{h.passage.part_date or ''} {h.doc.get('date') or ''}" for h in hits)
     for m in _MONTH_YEAR.finditer(question):
         month, year = m.group(1).lower(), m.group(2)
-        number = f"{_MONTH_NAMES.index(month[:3]) + 1:02d}"
+        number = f"{MONTHS[month]:02d}"
         if not re.search(rf"\b{month}\b", seen, re.I) and f"{year}-{number}" not in dated:
             missing.append(m.group(0))
     return sorted(missing)
@@ -242,6 +242,4 @@ def decline_reason(
 
 
 def _date_in(iso: str, text: str) -> bool:
-    from ingest.dates import find_dates
-
     return any(d == iso for _, d in find_dates(text))
