@@ -215,6 +215,7 @@ def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
     else:
         shows = SLOT_SHOWS.get("date")
     best: dict[str, tuple[float, int, str]] = {}
+    moved: dict[str, tuple[float, int, str]] = {}  # a sentence that holds a change by itself: "from 82% to 75%"
     lo, hi = _period(frame)
     for rank, h in enumerate(hits):
         if h.passage.kind in NAVIGATION:
@@ -231,9 +232,17 @@ def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
             score = len(focus & words) + showing + 0.5 / (1 + rank)
             if whole(text) and focus & words and score > best.get(date, (-1.0, 0, ""))[0]:
                 best[date] = (score, rank, text)
+            values = len(set(shows.findall(text))) if quantity else 0
+            if values >= 2 and whole(text) and focus & words and score > moved.get(date, (-1.0, 0, ""))[0]:
+                moved[date] = (score, rank, text)
     if len(best) < 2:
         return []
-    return [Line(f"{date}: {text}", rank) for date, (_, rank, text) in sorted(best.items())[:6]]
+    lines = []
+    for date, (_, rank, text) in sorted(best.items()):
+        lines.append(Line(f"{date}: {text}", rank))
+        if date in moved and moved[date][2] != text:
+            lines.append(Line(f"{date}: {moved[date][2]}", moved[date][1]))
+    return lines[:6]
 
 
 def _period(frame) -> tuple[int, int]:
