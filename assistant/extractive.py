@@ -18,10 +18,19 @@ from index.search import Hit
 
 MAX_SENTENCES = {"figure": 2, "date": 2, "person": 2, "judgement": 2, "yesno": 2}  # others: 3
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£])|\n\s*\n|\n(?=\s*(?:[-•✓*◼]|\(?[a-z0-9]{1,3}[.)])\s)")
-_ROW = re.compile(_SENTENCE.pattern + r"|\n")  # in a table, each row is read alone
+# In a table each row is read alone, and a cell's sentence end does not split its row: "2.7 | Identify ...
+# removed. | Errol Albert | 31 March 2023" is one action with its owner and date.
+_ROW = re.compile(_SENTENCE.pattern.replace(r"\s+(?=[A-Z0-9", r"[^\S\t]+(?=[A-Z0-9") + r"|\n")
 _MARKER = re.compile(r"^\s*(?:[-•✓*▪◼]\s+)*(?:\(?(?:\d{1,3}(?:\.\d{1,2})?|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+)?")
 _WORD = re.compile(r"[a-z0-9£%]+(?:['’][a-z]+)?")
 NAVIGATION = ("heading", "contents")
+# A sentence that opens so leans on the one before it ("This is an increase from 1,413", "However, the model
+# should be reviewed", "The service was also found inadequate in 2017"): said after it, never without it.
+_CONTINUES = re.compile(
+    r"^(?:this|these|that|those|it|its|they|their|such|however|but|also|in addition|additionally|further(?:more)?|"
+    r"moreover|as a result|consequently|despite this|nevertheless|in turn)\b|^(?:\S+\s+){0,4}(?:also|too)\b",
+    re.I,
+)
 
 
 def stem(word: str) -> str:
@@ -116,6 +125,20 @@ class ExtractiveAnswerer:
                 out += [Line(s, line.hit_rank) for s in after[:3]]
         return out
 
+    @staticmethod
+    def _continued(lines: list[Line], hits: list[Hit]) -> list[Line]:
+        """Each line followed by the next sentence of its passage when that one leans on it (_CONTINUES)."""
+        out: list[Line] = []
+        for line in lines:
+            out.append(line)
+            said = [tidy(s) for _, s in sentences(hits[line.hit_rank].passage.text)]
+            at = said.index(line.text) if line.text in said else -1
+            if 0 <= at < len(said) - 1 and _CONTINUES.match(said[at + 1]):
+                nxt = said[at + 1]
+                if all(not _same(nxt, o.text) for o in (*lines, *out)):
+                    out.append(Line(nxt, line.hit_rank))
+        return out
+
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
         from assistant.choose import choose
         from assistant.models import Answer
@@ -135,7 +158,7 @@ class ExtractiveAnswerer:
             lead = stated_lines(hits, self.stated(frame, hits)) if self.stated else []
             chosen = choose(frame, hits, limit)
             lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text != line.text for line in lead)]
-            lines = lead + self._led_into(lines, hits)[: max(0, limit - len(lead))]
+            lines = lead + self._continued(self._led_into(lines, hits)[: max(0, limit - len(lead))], hits)
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         return compose(question, query, hits, lines)

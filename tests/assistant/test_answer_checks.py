@@ -166,3 +166,12 @@ def test_a_copyright_line_is_never_an_answer():
 
     assert _COPYRIGHT.match("© Crown copyright 2026") and _COPYRIGHT.match("Copyright Kent County Council 2025")
     assert not _COPYRIGHT.match("The council holds the copyright of the maps in Appendix 2, which it licenses.")
+
+
+def test_who_leads_a_plans_action_is_answered_with_the_rows_owner_and_date(assistant):
+    # The plan's table row holds the action, its lead and its deadline in cells: one row, one answer line.
+    answer = assistant.ask(
+        "Which officer leads the work on supporting mothers with repeat pregnancies where children are removed?",
+        role="member",
+    )
+    assert not answer.abstained and "Errol Albert" in answer.answer and "31 March 2023" in answer.answer

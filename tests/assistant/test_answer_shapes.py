@@ -168,3 +168,37 @@ def test_the_records_value_is_stated_by_the_row_that_holds_it_with_its_detail():
         ("The experiences and progress of children in care | Outstanding", 1),
     ]
     assert stated_lines(hits, [(0, {"field": "overall", "value": "Inadequate", "detail": None})]) == []
+
+
+def test_a_sentence_that_leans_on_the_chosen_one_follows_it_from_the_same_passage():
+    from assistant.extractive import ExtractiveAnswerer
+
+    f = frame("How many children in Anytown were in need of a specialist service?", Catalog())
+    text = ("At 31 March 2015, 1,934 children were formally in need of a specialist children's service. "
+            "This is an increase from 1,413 at 31 March 2014. Staff turnover is low across the service.")
+    answer = ExtractiveAnswerer().answer(f, f.question, f.question, [_hit(0, text)])
+    said = [s.text for s in answer.sentences]
+    assert said[:2] == ["At 31 March 2015, 1,934 children were formally in need of a specialist children's service.",
+                        "This is an increase from 1,413 at 31 March 2014."]
+    assert all(s.citations == [1] for s in answer.sentences)
+    assert not any(s.startswith("Staff turnover") for s in said)  # a sentence that does not lean on it stays out
+
+
+def test_a_table_row_is_not_cut_at_a_cells_full_stop():
+    from assistant.extractive import sentences, tidy
+
+    row = ("2.7\tIdentify initiatives that support mothers who have repeat pregnancies.\tErrol Albert\t"
+           "31 March 2023\tAction status:\t\n\t\t\t\tImpact against outcomes set:\t")
+    first = tidy(sentences(row)[0][1])
+    assert "Errol Albert | 31 March 2023" in first and first.startswith("2.7 | Identify initiatives")
+
+
+def test_a_trend_of_a_number_keeps_a_sentence_that_holds_the_change_itself():
+    f = frame("How has take-up of places by two-year-olds changed?", Catalog())
+    hits = [
+        _hit(0, "The introduction of 30 hours is affecting the take up of places by two year olds. Take up by two "
+                "year olds has reduced from 82% in 2016 to 75% in 2018.", doc={"doc_id": "d1", "date": "2018-12-10"}),
+        _hit(1, "Take up of places by two year olds was 70% this autumn.", doc={"doc_id": "d2", "date": "2021-11-09"}),
+    ]
+    said = " ".join(ln.text for ln in trend_lines(f, hits, terms(" ".join(f.focus))))
+    assert "from 82% in 2016 to 75% in 2018" in said and "70% this autumn" in said
