@@ -165,11 +165,7 @@ def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = No
     total = sum(weigh.values()) or 1.0
     p = hit.passage
     context = terms(f"{p.section} {p.part_title or ''} {hit.doc.get('title') or ''} {p.lead or ''}")
-    shows = SLOT_SHOWS.get(frame.slot)
-    if frame.slot == "figure" and SPENDING.search(frame.question):
-        shows = MONEY
-    elif frame.slot == "figure" and COUNTING.search(frame.question):
-        shows = COUNT
+    shows = asked_amount(frame) or SLOT_SHOWS.get(frame.slot)
     best = 0.0
     for _, raw in sentences(p.text) or [(0, p.text)]:
         s = tidy(raw)  # a paragraph's own number is not a figure
@@ -177,6 +173,16 @@ def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = No
             continue
         best = max(best, sum(weigh[w] for w in focus & (terms(s) | context)) / total)
     return best
+
+
+def asked_amount(frame: Frame) -> re.Pattern[str] | None:
+    """What a sentence must hold to give the amount a question asks for: money for "how much was spent", a
+    count for "how many"; None for a question that asks for no amount."""
+    if frame.slot == "figure" and SPENDING.search(frame.question):
+        return MONEY
+    if frame.slot == "figure" and COUNTING.search(frame.question):
+        return COUNT
+    return None
 
 
 def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Callable[[str], bool]) -> str | None:

@@ -202,3 +202,15 @@ def test_a_trend_of_a_number_keeps_a_sentence_that_holds_the_change_itself():
     ]
     said = " ".join(ln.text for ln in trend_lines(f, hits, terms(" ".join(f.focus))))
     assert "from 82% in 2016 to 75% in 2018" in said and "70% this autumn" in said
+
+
+def test_a_how_many_question_is_declined_when_no_sentence_of_the_answer_holds_a_count():
+    from assistant.extractive import ExtractiveAnswerer
+
+    f = frame("How many children were subject to child protection plans in Anytown?", Catalog())
+    vague = _hit(0, "Children subject to child protection plans make tangible progress through well-thought-out plans.")
+    declined = ExtractiveAnswerer().answer(f, f.question, f.question, [vague])
+    assert declined.abstained and "number asked for" in declined.declined_because
+    counted = _hit(1, "At the inspection 412 children were subject to child protection plans in Anytown.")
+    answered = ExtractiveAnswerer().answer(f, f.question, f.question, [counted, vague])
+    assert not answered.abstained and "412 children" in answered.answer
