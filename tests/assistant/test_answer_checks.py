@@ -175,3 +175,11 @@ def test_who_leads_a_plans_action_is_answered_with_the_rows_owner_and_date(assis
         role="member",
     )
     assert not answer.abstained and "Errol Albert" in answer.answer and "31 March 2023" in answer.answer
+
+
+def test_the_records_recommendations_lead_only_when_they_are_about_what_is_asked(assistant):
+    # Cabinet's papers hold many recommendations; the one about caseload reports answers, not the first of them.
+    question = "Which recommendation asks for regular caseload reporting to the Cabinet Member?"
+    answer = assistant.ask(question, role="member")
+    assert not answer.abstained
+    assert "Weekly report to the Cabinet Member" in answer.citations[0].text
