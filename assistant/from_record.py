@@ -56,7 +56,9 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
     for entity, fields, cue in _WANTS:
         if not cue.search(q):
             continue
-        if entity == "inspection" and not (_INSPECTION_WORDS.search(q) or frame.inspection):
+        # A judgement is an inspection's: "the overall judgement for X's children's services in 2015" names none.
+        inspected = _INSPECTION_WORDS.search(q) or frame.inspection or frame.slot == "judgement"
+        if entity == "inspection" and not inspected:
             continue
         if entity == "meeting" and not (_MEETING_WORDS.search(q) or frame.dates or frame.bodies):
             continue

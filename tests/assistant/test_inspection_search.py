@@ -61,3 +61,9 @@ def test_fieldwork_dates_are_in_the_top_five(assistant, row):
     end = _iso(row["inspection_end_date"])
     top = _top(assistant, question)
     assert any("inspection date" in t.lower() and end in {d for _, d in find_dates(t)} for t in top)
+
+
+def test_a_judgement_question_that_names_no_inspectorate_is_answered_from_the_inspection_record(assistant):
+    # "the overall judgement for X's children's services" is an inspection's, though it names no Ofsted or visit.
+    answer = assistant.ask("What was the overall judgement for West Berkshire's children's services in 2015?")
+    assert answer.sentences[0].text.startswith("The overall judgement is that children’s services are inadequate")
