@@ -84,3 +84,9 @@ def ingest_paths(
                 settled(path, 0)
         _flush(index, group, report, settled)
     return report
+
+
+def delete_document(index: PgIndex, doc_id: str) -> bool:
+    """Remove a document, its passages, vectors, postings and facts, in one transaction; False when there was none."""
+    with index.store.transaction():
+        return bool(index.store.delete_document(doc_id))

@@ -17,7 +17,7 @@ from index.backend import Ranked
 from index.embed import DEFAULT_MODEL, Embedder
 from index.filters import Filters
 from index.pg_lexical import PgLexical
-from index.pg_store import PgStore
+from index.pg_store import PgStore, connect
 from index.search import Hit, Timings, check, hybrid
 from ingest.errors import IndexMismatch
 
@@ -66,6 +66,7 @@ class PgIndex:
     def __init__(
         self, url: str, model: str = DEFAULT_MODEL, embedder: Embedder | None = None, exact_below: int = EXACT_BELOW
     ) -> None:
+        connect(url).close()  # an unusable URL fails here, in one line, before the model loads
         self.embedder = embedder or Embedder(model)
         self.store = PgStore(url, self.embedder.dim)
         built_with = self.store.get_meta("model")

@@ -300,6 +300,41 @@ class PgStore:
         rows = self.db.execute(f"SELECT id, {', '.join(_q(_PASSAGE_COLS))} FROM passages WHERE id = ANY(%s)", (ids,))
         return {r["id"]: self._passage(r) for r in rows}
 
+    def passage_id(self, doc_id: str, ordinal: int) -> int | None:
+        row = self.db.execute("SELECT id FROM passages WHERE doc_id=%s AND ordinal=%s", (doc_id, ordinal)).fetchone()
+        return row["id"] if row else None
+
+    def problems(self) -> list[str]:
+        """Where the statistics BM25 scores with disagree with the passages and postings stored (empty: none)."""
+        out = [
+            f"{r['access']}: statistics count {r['rows']} rows, {r['tokens']} tokens; stored {r['n']}, {r['t']}"
+            for r in self.db.execute(
+                "SELECT s.access, s.rows, s.tokens, count(p.id) AS n, coalesce(sum(p.lex_length), 0) AS t"
+                " FROM lexical_stats s LEFT JOIN documents d ON d.access = s.access"
+                " LEFT JOIN passages p ON p.doc_id = d.doc_id GROUP BY s.access, s.rows, s.tokens"
+                " HAVING s.rows <> count(p.id) OR s.tokens <> coalesce(sum(p.lex_length), 0)"
+            )
+        ]
+        out += [
+            f"{r['term']!r} ({r['access']}): df {r['df']}, held by {r['n']}"
+            for r in self.db.execute(
+                "WITH held AS (SELECT x.term, d.access, count(*) AS n FROM postings x"
+                " JOIN passages p ON p.id = x.passage_id JOIN documents d ON d.doc_id = p.doc_id GROUP BY 1, 2)"
+                " SELECT coalesce(t.term, h.term) AS term, coalesce(t.access, h.access) AS access,"
+                " coalesce(t.df, 0) AS df, coalesce(h.n, 0) AS n"
+                " FROM term_df t FULL JOIN held h ON h.term = t.term AND h.access = t.access"
+                " WHERE coalesce(t.df, 0) <> coalesce(h.n, 0) LIMIT 10"
+            )
+        ]
+        out += [
+            f"{r['doc_id']}: {r['passage_count']} passages counted, {r['n']} stored"
+            for r in self.db.execute(
+                "SELECT d.doc_id, d.passage_count, count(p.id) AS n FROM documents d"
+                " LEFT JOIN passages p ON p.doc_id = d.doc_id GROUP BY d.doc_id HAVING d.passage_count <> count(p.id)"
+            )
+        ]
+        return out
+
     def doc_info(self, doc_ids: list[str]) -> dict[str, dict]:
         rows = self.db.execute(f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
         return {r["doc_id"]: dict(r) for r in rows}
