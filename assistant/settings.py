@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COUNCIL_", extra="ignore")
 
     home: Path = Path.home() / ".council"  # COUNCIL_HOME: the store, the vectors and the chat history
+    # COUNCIL_DATABASE_URL: postgresql://... keeps documents, passages, vectors and postings in PostgreSQL
+    # (index/pg_store.py) instead of COUNCIL_HOME; empty for the embedded default.
+    database_url: str = ""
     model: str = DEFAULT_MODEL  # COUNCIL_MODEL: a sentence-transformers folder, or the bundled MiniLM's name
     k: int = Field(8, ge=1, le=50)  # passages an answer is built from
     approx_from: int = Field(APPROX_FROM, ge=0)  # COUNCIL_APPROX_FROM: passages from which FAISS holds 8-bit codes
@@ -44,6 +47,12 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
 
     _keys: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_database_url(self) -> Settings:
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise BadSetting("COUNCIL_DATABASE_URL: must be a postgresql:// URL (or empty for the embedded default)")
+        return self
 
     @model_validator(mode="after")
     def _read_keys(self) -> Settings:

