@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # API keys: "key:role" pairs, comma separated, or a file of such lines. Roles: public, member, admin.
     api_keys: str = ""
     api_keys_file: Path | None = None
+    # Questions asked at once share one model call, up to this many (index/query_batch.py); 1: each alone.
+    encode_batch: int = Field(32, ge=1, le=256)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     # An optional LLM answerer, any OpenAI-compatible server; off when llm_model is empty.
