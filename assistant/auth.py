@@ -27,7 +27,10 @@ class Engine:
     """
 
     assistant: Assistant
-    jobs: Jobs = field(default_factory=Jobs)
+    jobs: Jobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = Jobs(self.assistant.index.home / "jobs.db")  # beside the store: every worker of the home reads it
 
     def reading(self) -> AbstractContextManager[Snapshot]:
         """Read on one generation of the index (search structures and rows) until the block ends."""

@@ -230,10 +230,14 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _embedded_only(args, "serve")
     from assistant.service import serve
+    from assistant.settings import load
 
-    s = load_settings(args)
-    s = s.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
-    serve(s)
+    given = (("home", args.home), ("model", args.model), ("host", args.host), ("port", args.port))
+    overrides = {k: v for k, v in (*given, ("workers", args.workers)) if v is not None}
+    settings = load(**overrides)  # checked as the environment's are: a bad --workers is one line and exit 2
+    if settings.workers > 1:  # worker processes read their settings from the environment: the command line's too
+        os.environ.update(COUNCIL_HOME=str(settings.home), COUNCIL_MODEL=settings.model)
+    serve(settings)
     return 0
 
 
@@ -322,6 +326,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("serve", help="run the HTTP service and web page")
     sp.add_argument("--host")
     sp.add_argument("--port", type=int)
+    sp.add_argument("--workers", type=int, help="server processes (COUNCIL_WORKERS, default 1)")
     sp.set_defaults(func=cmd_serve)
 
     mcp_cli.add_parser(sub, cmd_mcp)

@@ -15,6 +15,8 @@ from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
 from assistant.shapes import FIELD_WORDS, STATED_FIELDS, join_answers
+from index.embed import Embedder
+from index.query_batch import BatchedEmbedder
 from index.search import Filters, Hit, Index, Timings
 from ingest.errors import BadRequest
 
@@ -44,7 +46,10 @@ class Assistant:
 
     def __init__(self, settings: Settings, index: Index | None = None, rerank: bool = True) -> None:
         self.settings = settings
-        self.index = index or Index(settings.home, settings.model, approx_from=settings.approx_from)
+        if index is None:
+            embedder = BatchedEmbedder(Embedder(settings.model), settings.encode_batch)
+            index = Index(settings.home, settings.model, embedder=embedder, approx_from=settings.approx_from)
+        self.index = index
         self.history = ChatHistory(self.index.store)
         self.rerank = rerank  # off only to train the reranker on the search's own order
         self.thresholds = Thresholds(settings.abstain_cosine, settings.abstain_coverage, settings.abstain_focus)

@@ -111,7 +111,7 @@ class UploadJob(BaseModel):
     error: str | None = None
 
     @classmethod
-    def of(cls, job: Job[UploadReport]) -> UploadJob:
+    def of(cls, job: Job) -> UploadJob:
         return cls(job_id=job.id, status=job.status, result=job.result, error=job.error)
 
 
@@ -229,7 +229,7 @@ def upload_document(
         raise
     if wait:
         return _ingest(engine, path, overrides)
-    job = engine.jobs.submit(lambda: _ingest(engine, path, overrides))
+    job = engine.jobs.submit(lambda: _ingest(engine, path, overrides).model_dump())
     return JSONResponse(UploadJob.of(job).model_dump(), status_code=202)
 
 

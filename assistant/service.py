@@ -17,7 +17,8 @@ from assistant import http_errors, routes_ask, routes_documents, routes_openai, 
 from assistant.auth import Engine, EngineDep, Role
 from assistant.body_limit import BodyLimit
 from assistant.engine import Assistant, access_for
-from assistant.settings import Settings
+from assistant.settings import Settings, load
+from index.embed import set_threads
 from ingest.errors import BadRequest, CouncilError, FileTooLarge, NotFound, UnsupportedFile
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app as each worker process of `council serve --workers N` builds it, from the environment's settings."""
+    settings = load()
+    set_threads(settings.encode_threads)
+    return create_app(settings)
+
+
 def is_loopback(host: str) -> bool:
     """True for localhost, 127.0.0.0/8 and ::1: addresses no other machine can reach."""
     if host.lower() == "localhost":
@@ -135,4 +143,20 @@ def serve(settings: Settings) -> None:
         )
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    if settings.workers == 1:
+        set_threads(settings.encode_threads)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        return
+    # Several processes, each with its own snapshot of the index, following the others' writes (index/follow.py).
+    # The home is opened here first, so that a rebuild it needs is done once, not raced by every worker.
+    from index.search import Index
+
+    # Each worker reads the settings from the environment (`council serve` puts its own options there).
+    Index(settings.home, settings.model, approx_from=settings.approx_from).close()
+    uvicorn.run(
+        "assistant.service:app_from_environment",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+    )

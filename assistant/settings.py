@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     # API keys: "key:role" pairs, comma separated, or a file of such lines. Roles: public, member, admin.
     api_keys: str = ""
     api_keys_file: Path | None = None
+    # Questions asked at once share one model call, up to this many (index/query_batch.py); 1: each alone.
+    encode_batch: int = Field(32, ge=1, le=256)
+    # Server processes `council serve` runs, each with its own copy of the index, following the others' writes.
+    workers: int = Field(1, ge=1, le=64)
+    # Threads the model's kernels use in each server process. One: a question's encode takes one core while the
+    # other requests' Python runs on the other (torch's default, every core, made /ask at 16 clients slower).
+    encode_threads: int = Field(1, ge=1, le=256)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     # An optional LLM answerer, any OpenAI-compatible server; off when llm_model is empty.

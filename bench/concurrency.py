@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -18,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-from itertools import cycle
 from pathlib import Path
 
 import httpx
@@ -69,6 +69,14 @@ def encoder_seconds(questions: list[str]) -> dict:
             embedder.encode([q])
             times.append(time.perf_counter() - t0)
         out[f"median_s_{threads}_thread"] = statistics.median(times)
+        # What a question costs inside a batch of 16 (as the service's encoding thread makes them under load).
+        batches = [[questions[(i + j) % len(questions)] for j in range(16)] for i in range(0, 2 * len(questions), 16)]
+        times = []
+        for batch in batches:
+            t0 = time.perf_counter()
+            embedder.encode(batch)
+            times.append((time.perf_counter() - t0) / 16)
+        out[f"batch16_s_per_question_{threads}_thread"] = statistics.median(times)
     torch.set_num_threads(default)
     return out
 
@@ -79,13 +87,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_service(home: Path, port: int, threads: int | None = None) -> subprocess.Popen:
+def start_service(home: Path, port: int, threads: int | None = None, workers: int = 1) -> subprocess.Popen:
     """`council serve` on loopback in a process of its own, once it answers /health; `threads`: torch's (OpenMP's)."""
     env = {**os.environ, "COUNCIL_HOME": str(home), "COUNCIL_API_KEYS": "bench-admin:admin", "COUNCIL_LLM_MODEL": ""}
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
+    serve = ["serve", "--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+        [sys.executable, "-m", "assistant.cli", *serve], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(1200):
@@ -101,36 +110,41 @@ def start_service(home: Path, port: int, threads: int | None = None) -> subproce
     raise SystemExit("the service did not start")
 
 
+WRK_SCRIPT = """
+local bodies = {%s}
+local counter, i = 0, 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+setup = function(thread) thread:set("start", counter); counter = counter + 7 end
+init = function(args) i = start end
+request = function() i = i %% #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%f %%f %%f\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
 def load_run(url: str, clients: int, seconds: float, questions: list[str], path: str = "/ask") -> dict:
-    """`clients` threads asking in a loop for `seconds`: requests/s and latency percentiles (ms)."""
-    asked = cycle(questions)
-    take = threading.Lock()
-    latencies: list[float] = []
-    failures = 0
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        nonlocal failures
-        with httpx.Client(base_url=url, timeout=120) as c:
-            while time.perf_counter() < deadline:
-                with take:
-                    q = next(asked)
-                t0 = time.perf_counter()
-                r = c.post(path, json={"question": q})
-                ms = (time.perf_counter() - t0) * 1e3
-                with take:
-                    latencies.append(ms)
-                    failures += r.status_code != 200
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {"clients": clients, "requests": len(latencies), "failures": failures,
-            "rps": len(latencies) / elapsed, **_percentiles(latencies)}  # fmt: skip
+    """`clients` connections asking in a loop for `seconds`, from wrk (one C thread, its own process, so the load
+    generator takes little of the cores the service runs on): requests/s and latency percentiles (ms)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench.concurrency needs wrk as its load generator: apt-get install wrk")
+    bodies = ",".join("[==[" + json.dumps({"question": q}) + "]==]" for q in questions)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % bodies)
+        script.flush()
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "120s", "-s", script.name, url + path],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    result = next(ln for ln in out.splitlines() if ln.startswith("RESULT"))
+    requests, micros, failures, p50, p95, p99 = result.split()[1:]
+    return {"clients": clients, "requests": int(requests), "failures": int(failures),
+            "rps": int(requests) / (int(micros) / 1e6), "p50_ms": float(p50), "p95_ms": float(p95),
+            "p99_ms": float(p99)}  # fmt: skip
 
 
 def _percentiles(ms: list[float]) -> dict:
@@ -187,6 +201,9 @@ def main() -> None:
     ap.add_argument("--papers", type=Path, nargs=2, default=PAPERS, help="uploaded while /health is measured")
     ap.add_argument("--clients", type=int, nargs="+", default=CLIENTS, help="client counts to measure")
     ap.add_argument("--server-threads", type=int, help="OMP_NUM_THREADS for the service (an experiment)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (council serve --workers)")
+    ap.add_argument("--repeat", type=int, default=1, help="rows measured per client count")
+    ap.add_argument("--no-ingest", action="store_true", help="skip /health during uploads")
     args = ap.parse_args()
     questions = dev_questions()
     with tempfile.TemporaryDirectory(prefix="council-bench-") as tmp:
@@ -197,19 +214,20 @@ def main() -> None:
         encoder["limit_rps"] = cores / encoder["median_s_1_thread"]
         print(json.dumps({"machine": machine(), "encoder": encoder}))
         port = free_port()
-        proc = start_service(home, port, args.server_threads)
+        proc = start_service(home, port, args.server_threads, args.workers)
         url = f"http://127.0.0.1:{port}"
         try:
             load_run(url, 4, 3.0, questions)  # warm: lazy imports, SQLite's page cache, each thread's connection
             rows = []
-            for clients in args.clients:
+            for clients in [c for c in args.clients for _ in range(args.repeat)]:
                 before = load()
                 row = {**load_run(url, clients, args.seconds, questions), "load_before": before, "load_after": load()}
                 row["of_limit"] = row["rps"] / encoder["limit_rps"]
                 rows.append(row)
                 print(json.dumps(row))
             ingests = []
-            for askers, paper in zip((0, 4), args.papers, strict=True):  # /health alone, then with clients asking
+            papers = [] if args.no_ingest else args.papers
+            for askers, paper in zip((0, 4), papers, strict=False):  # /health alone, then with clients asking
                 ingests.append({**during_ingest(url, paper, questions, askers), "load_after": load()})
                 print(json.dumps(ingests[-1]))
         finally:

@@ -52,6 +52,13 @@ def _load(path: str):  # the one allowed hidden cache: a loaded model
     return model
 
 
+def set_threads(n: int) -> None:
+    """Threads the model's kernels use in this process (torch's intra-op threads); set before any thread encodes."""
+    import torch
+
+    torch.set_num_threads(n)
+
+
 class Embedder:
     """A loaded sentence-transformers model under a stable name."""
 

@@ -17,6 +17,7 @@ from index.bm25 import BM25
 from index.embed import DEFAULT_MODEL, Embedder, cached_vectors, stored_embed_texts
 from index.embedded import EmbeddedDense, EmbeddedLexical
 from index.filters import Filters
+from index.follow import Follower
 from index.fuse import rrf, weighted
 from index.generations import fingerprint
 from index.snapshot import Snapshot, Snapshots
@@ -108,6 +109,8 @@ class Index:
         )
         bm25 = BM25.load(home / "index", self.store, ids_now) or self.rebuild_lexical()
         self.snapshots = Snapshots(self.store, Snapshot(0, vectors, bm25))
+        self.follower = Follower(self)  # other processes' writes to this home (several server workers, an ingest)
+        self.snapshots.on_write = self.follower.catch_up
         # One question at a time gains nothing from FAISS's threads (exact search is memory-bound), and its
         # OpenMP workers keep spinning after a search, taking the cores from the next question's embedding.
         faiss.omp_set_num_threads(1)
@@ -131,6 +134,7 @@ class Index:
 
     def reading(self) -> AbstractContextManager[Snapshot]:
         """Keep this thread on one generation (search structures and rows alike) until the block ends."""
+        self.follower.check()
         return self.snapshots.reading()
 
     def writing(self) -> AbstractContextManager[None]:

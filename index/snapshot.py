@@ -4,12 +4,18 @@ A reader pins the current snapshot together with a read transaction on the store
 search structure and every row it reads are of one generation, however long it takes. A writer (one at a time)
 changes copies, commits its rows, and publishes the copies as the next snapshot in the same step; readers never
 wait for it, and a reader already under way keeps the snapshot it began with.
+
+The writer's place is also held across processes (a lock file beside the store): several server workers and a
+`council ingest` may share one home, and each writer first catches up with what the others wrote
+(`on_write`, index/follow.py), so the generation it writes holds every document.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -39,6 +45,8 @@ class Snapshots:
         self._latest = first
         self._pinned = threading.local()
         self._writer = threading.RLock()  # re-entrant: an ingest holds it and saves within it
+        self._depth = 0  # how deeply the thread holding _writer holds it; the lock file is taken at the outermost
+        self.on_write: Callable[[], None] | None = None  # called once the writer's place is taken
 
     @property
     def current(self) -> Snapshot:
@@ -70,10 +78,38 @@ class Snapshots:
                 self._pinned.snapshot = self._pinned.version = None
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold the one writer's place: other writers wait, readers do not."""
-        with self._writer:
-            yield
+    def writing(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the one writer's place, in this process and among the processes sharing the store: other writers
+        wait, readers do not. With wait=False, yields False at once (holding nothing) if another writer has it."""
+        if not self._writer.acquire(blocking=wait):
+            yield False
+            return
+        try:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield True
+                finally:
+                    self._depth -= 1
+                return
+            fd = os.open(self.store.path.with_name("writer.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))  # the kernel drops it at exit
+                except BlockingIOError:
+                    yield False
+                    return
+                self._depth = 1
+                try:
+                    if self.on_write:
+                        self.on_write()
+                    yield True
+                finally:
+                    self._depth = 0
+            finally:
+                os.close(fd)
+        finally:
+            self._writer.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Snapshot]:
@@ -88,6 +124,13 @@ class Snapshots:
         """Publish a snapshot of the same documents (the same version), as a save leaves them (compacted, SQ8)."""
         with self.writing(), self.store.commits:
             self._publish(snap)
+
+    def adopt(self, vectors: VectorIndex, bm25: BM25) -> None:
+        """Publish search structures read after another process's commits: as the next version, and with the
+        store's commit count moved, so that whatever is remembered per commit (filters, catalogs) is read again."""
+        with self.writing(), self.store.commits:
+            self.store.version += 1
+            self._publish(Snapshot(self._latest.version + 1, vectors, bm25))
 
     def _publish(self, snap: Snapshot) -> None:
         self._latest = snap

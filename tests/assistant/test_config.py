@@ -50,6 +50,9 @@ def _one_line_exit_2(capsys, argv: list[str], *words: str) -> None:
         ("COUNCIL_API_KEYS", "k1:owner", ("COUNCIL_API_KEYS", "public, member or admin")),
         ("COUNCIL_API_KEYS_FILE", "/nonexistent/keys.txt", ("COUNCIL_API_KEYS_FILE",)),
         ("COUNCIL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024 + 1), ("COUNCIL_MAX_UPLOAD_BYTES", "52428800")),
+        ("COUNCIL_WORKERS", "0", ("COUNCIL_WORKERS",)),
+        ("COUNCIL_ENCODE_BATCH", "some", ("COUNCIL_ENCODE_BATCH", "integer")),
+        ("COUNCIL_ENCODE_THREADS", "0", ("COUNCIL_ENCODE_THREADS",)),
     ],
 )
 @pytest.mark.parametrize("command", [["documents"], ["serve"], ["search", "autism"]])
@@ -58,6 +61,13 @@ def test_a_bad_setting_is_one_line_and_exit_2(clean_env, capsys, name, value, wo
     clean_env.setattr(uvicorn, "run", lambda app, **kw: runs.append(kw))
     clean_env.setenv(name, value)
     _one_line_exit_2(capsys, command, *words)
+    assert runs == []
+
+
+def test_a_bad_workers_option_is_one_line_and_exit_2(clean_env, capsys):
+    runs = []
+    clean_env.setattr(uvicorn, "run", lambda app, **kw: runs.append(kw))
+    _one_line_exit_2(capsys, ["serve", "--workers", "0"], "COUNCIL_WORKERS")
     assert runs == []
 
 
@@ -104,7 +114,7 @@ def test_library_code_reads_no_environment():
     switches touch os.environ."""
     offline = ("HF_", "TRANSFORMERS_")
     allowed = {
-        ("assistant", "cli.py"): offline,
+        ("assistant", "cli.py"): (*offline, "COUNCIL_HOME"),  # serve's --home and --model, for its workers
         ("assistant", "mcp_cli.py"): ("COUNCIL_MCP_KEY",),  # --key's default, for a desktop client's config
         ("index", "embed.py"): offline,
     }

@@ -1,0 +1,104 @@
+"""Several server processes on one home: `council serve` and `council serve --workers 2`, real processes on loopback.
+
+An upload through one is found through the other; a background job's status is answered by any worker; a delete
+through one is gone from the other.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+API_KEYS = "adm-key:admin"
+ADMIN = {"X-API-Key": "adm-key"}
+WAIT = 120  # seconds a server may take to start or a job to finish: a guard against a hang, never a measure
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(home: Path, *extra: str) -> Iterator[str]:
+    """`council serve` in a process of its own on a free loopback port; yields its URL once /health answers."""
+    port = free_port()
+    env = {**os.environ, "COUNCIL_HOME": str(home), "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *extra],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(WAIT * 10):
+            assert proc.poll() is None, "the service exited at start-up"
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+def paper(marker: str) -> bytes:
+    return (
+        f"# {marker} drainage plan\n\n1. The {marker} culvert will be cleared before the winter storms.\n\n"
+        f"2. The {marker} flood barrier costs £41,300 and is funded by the drainage board.\n"
+    ).encode()
+
+
+def found(url: str, marker: str) -> bool:
+    """Whether a search finds the marker, on a new connection (with --workers, any worker may take it)."""
+    r = httpx.get(f"{url}/search", params={"q": f"{marker} culvert", "k": 3}, timeout=60)
+    assert r.status_code == 200, r.text
+    return any(marker in h["text"] for h in r.json()["hits"])
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory, corpus, copy_database) -> Path:
+    folder = tmp_path_factory.mktemp("workers-home")
+    copy_database(corpus.index.store.db, folder / "council.db")
+    return folder
+
+
+def test_writes_through_one_server_reach_the_other(home: Path) -> None:
+    with serving(home) as one, serving(home, "--workers", "2") as two:
+        assert not found(two, "Wexcombe")
+        upload = {"file": ("wexcombe.txt", paper("Wexcombe"))}
+        r = httpx.post(f"{one}/documents", files=upload, headers=ADMIN, timeout=WAIT)
+        assert r.status_code == 200, r.text
+        assert all(found(two, "Wexcombe") for _ in range(6))  # whichever of the two workers answers
+
+        # A background upload through the two workers: its status from new connections, whichever worker answers.
+        r = httpx.post(
+            f"{two}/documents", params={"wait": "false"}, files={"file": ("quorndale.txt", paper("Quorndale"))},
+            headers=ADMIN, timeout=WAIT,
+        )  # fmt: skip
+        assert r.status_code == 202, r.text
+        job_id = r.json()["job_id"]
+        for _ in range(WAIT * 10):
+            job = httpx.get(f"{two}/documents/jobs/{job_id}", headers=ADMIN, timeout=60).json()
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert job["status"] == "done", job
+        assert found(one, "Quorndale") and found(one, "Wexcombe")
+
+        deleted = httpx.delete(f"{two}/documents/{job['result']['doc_id']}", headers=ADMIN, timeout=WAIT)
+        assert deleted.status_code == 200, deleted.text
+        assert not found(one, "Quorndale")
