@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extractive import NAVIGATION, bigrams, sentences, terms, tidy, whole
+from assistant.extractive import NAVIGATION, bigrams, same_sentence, sentences, terms, tidy, whole
 from assistant.frame import Frame
 from assistant.rerank import SLOT_SHOWS, Model, read_model
 from index.search import Hit
@@ -136,12 +136,8 @@ def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = 
     for i in order[1:]:
         if len(rest) + 1 >= limit or score[i] < score[order[0]] - chooser.margin:
             break
-        if any(_same(found[i].text, c.text) for c in (best, *rest)):
+        if any(same_sentence(found[i].text, c.text) for c in (best, *rest)):
             continue
         rest.append(found[i])
     return [best, *sorted(rest, key=lambda c: (c.hit_rank, c.start))]
 
-
-def _same(a: str, b: str) -> bool:
-    wa, wb = set(a.lower().split()), set(b.lower().split())
-    return len(wa & wb) >= 0.8 * min(len(wa), len(wb))

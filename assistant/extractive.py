@@ -76,7 +76,8 @@ def bigrams(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(zip(stems, stems[1:], strict=False))
 
 
-def _same(a: str, b: str) -> bool:
+def same_sentence(a: str, b: str) -> bool:
+    """Two sentences that share most of their words: one of them is enough in an answer."""
     wa, wb = set(a.lower().split()), set(b.lower().split())
     return len(wa & wb) >= 0.8 * min(len(wa), len(wb))
 
@@ -135,7 +136,7 @@ class ExtractiveAnswerer:
             at = said.index(line.text) if line.text in said else -1
             if 0 <= at < len(said) - 1 and _CONTINUES.match(said[at + 1]):
                 nxt = said[at + 1]
-                if all(not _same(nxt, o.text) for o in (*lines, *out)):
+                if all(not same_sentence(nxt, o.text) for o in (*lines, *out)):
                     out.append(Line(nxt, line.hit_rank))
         return out
 
