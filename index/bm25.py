@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from index import generations
-from index.lexical import TOKENIZE, WEIGHTS
+from index import generations, lexical
+from index.lexical import WEIGHTS
 from ingest.store import Store
 
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
@@ -97,17 +96,11 @@ class BM25:
         self.rows = 0  # live rows: FTS5's N
         self.total = 0.0  # their tokens: N x avgdl
         self.dead = 0  # removed rows whose postings still sit in a segment (none once merged)
-        self._scratch = threading.local()
 
     @property
     def scratch(self) -> sqlite3.Connection:
-        """This thread's in-memory FTS5 table that tokenizes as passages_fts does (questions tokenize at once)."""
-        db = getattr(self._scratch, "db", None)
-        if db is None:
-            db = self._scratch.db = sqlite3.connect(":memory:", check_same_thread=False)
-            db.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
-            db.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
-        return db
+        """This thread's FTS5 tokenizer (index.lexical.scratch)."""
+        return lexical.scratch()
 
     def copy(self) -> BM25:
         """A copy a writer may change while readers search this one.

@@ -7,8 +7,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+_SCRATCH = threading.local()
+
+
+def scratch() -> sqlite3.Connection:
+    """This thread's in-memory FTS5 table `s` (and its `s_instances` vocabulary) that tokenizes as passages_fts
+    does: BM25 and the PostgreSQL postings put rows in, read their tokens and empty it again."""
+    db = getattr(_SCRATCH, "db", None)
+    if db is None:
+        db = _SCRATCH.db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
+        db.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
+    return db
 WEIGHTS = (1.0, 0.4)  # of the text and context columns in BM25: a label or heading counts less than the text
 SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, context, tokenize = '{TOKENIZE}');

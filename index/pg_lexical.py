@@ -14,34 +14,20 @@ back and tokenised again to find the tokens in order within one column, as FTS5 
 from __future__ import annotations
 
 import math
-import sqlite3
-import threading
 from collections import Counter
 
 from index.backend import Ranked
 from index.bm25 import K1, B
 from index.filters import Filters
-from index.lexical import TOKENIZE, WEIGHTS
+from index.lexical import WEIGHTS, scratch
 
 
 class Postings:
-    """FTS5's tokenizer, in an in-memory table per thread."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    @property
-    def scratch(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = sqlite3.connect(":memory:", check_same_thread=False)
-            db.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
-            db.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
-        return db
+    """FTS5's tokenizer (index.lexical.scratch), counting each row's terms per column."""
 
     def columns(self, rows: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
         """Each (text, context) row's tokens, in order, per column."""
-        db = self.scratch
+        db = scratch()
         db.executemany(
             "INSERT INTO s(rowid, text, context) VALUES (?, ?, ?)", [(i, t, c) for i, (t, c) in enumerate(rows)]
         )
