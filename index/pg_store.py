@@ -14,14 +14,13 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 
 import numpy as np
 
 from index.pg_lexical import Postings
-from ingest.errors import CouncilError, NotFound
-from ingest.models import Document, Fact, Passage
-from ingest.store import text_hash
+from ingest.errors import CouncilError
+from ingest.models import Document, Passage
+from ingest.store import DOC_COLS, PASSAGE_COLS, passage_of, read_document, text_hash
 
 try:
     import psycopg
@@ -85,8 +84,6 @@ def migrations(dim: int) -> tuple[tuple[int, str], ...]:
     )
 
 
-_PASSAGE_COLS = [f.name for f in fields(Passage)]
-_DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
 
 
 def connect(url: str):
@@ -197,7 +194,7 @@ class PgStore:
             "INSERT INTO documents(doc_id, source, title, date, body, doc_type, council, access, text, page_starts,"
             " passage_count, furniture) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             (
-                *(getattr(doc, c) for c in _DOC_COLS),
+                *(getattr(doc, c) for c in DOC_COLS),
                 doc.text,
                 json.dumps(list(doc.page_starts)),
                 len(doc.passages),
@@ -205,8 +202,8 @@ class PgStore:
             ),
         )
         counted = self.postings.count([(p.text, c) for p, c in zip(doc.passages, contexts, strict=True)])
-        cols = ", ".join(f'"{c}"' for c in _PASSAGE_COLS)
-        marks = ", ".join("%s" for _ in _PASSAGE_COLS)
+        cols = ", ".join(f'"{c}"' for c in PASSAGE_COLS)
+        marks = ", ".join("%s" for _ in PASSAGE_COLS)
         ids: list[int] = []
         with db.cursor() as cur:
             for p, vec, ctx, (length, _) in zip(doc.passages, vecs, contexts, counted, strict=True):
@@ -214,7 +211,7 @@ class PgStore:
                     f"INSERT INTO passages({cols}, text_hash, embedding, lex_length, context)"
                     f" VALUES ({marks}, %s, %s, %s, %s) RETURNING id",
                     [
-                        *(getattr(p, c) for c in _PASSAGE_COLS),
+                        *(getattr(p, c) for c in PASSAGE_COLS),
                         text_hash(p.text),
                         np.asarray(vec, np.float32),
                         length,
@@ -265,40 +262,18 @@ class PgStore:
     # --- reading ----------------------------------------------------------------------------
     def documents(self, access: tuple[str, ...] = ("public",)) -> list[dict]:
         rows = self.db.execute(
-            f"SELECT {', '.join(_DOC_COLS)}, passage_count FROM documents WHERE access = ANY(%s)"
+            f"SELECT {', '.join(DOC_COLS)}, passage_count FROM documents WHERE access = ANY(%s)"
             " ORDER BY date DESC NULLS LAST, title",
             (list(access),),
         )
         return [dict(r) for r in rows]
 
     def document(self, doc_id: str, access: tuple[str, ...] = ("public",)) -> Document:
-        row = self.db.execute("SELECT * FROM documents WHERE doc_id=%s", (doc_id,)).fetchone()
-        if row is None or row["access"] not in access:
-            raise NotFound(f"no document {doc_id!r}")
-        passages = tuple(
-            self._passage(r)
-            for r in self.db.execute("SELECT * FROM passages WHERE doc_id=%s ORDER BY ordinal", (doc_id,))
-        )
-        facts = tuple(
-            Fact(r["entity"], r["key"], r["field"], r["value"], r["ordinal"], r["detail"])
-            for r in self.db.execute(
-                "SELECT f.*, p.ordinal FROM facts f JOIN passages p ON p.id = f.passage_id WHERE f.doc_id=%s"
-                " ORDER BY f.id",
-                (doc_id,),
-            )
-        )
-        return Document(
-            **{c: row[c] for c in _DOC_COLS},
-            facts=facts,
-            text=row["text"],
-            page_starts=tuple(json.loads(row["page_starts"])),
-            passages=passages,
-            removed=tuple((page, line) for page, line in json.loads(row["furniture"])),
-        )
+        return read_document(self.db, doc_id, access, mark="%s")
 
     def passages_by_id(self, ids: list[int]) -> dict[int, Passage]:
-        rows = self.db.execute(f"SELECT id, {', '.join(_q(_PASSAGE_COLS))} FROM passages WHERE id = ANY(%s)", (ids,))
-        return {r["id"]: self._passage(r) for r in rows}
+        rows = self.db.execute(f"SELECT id, {', '.join(_q(PASSAGE_COLS))} FROM passages WHERE id = ANY(%s)", (ids,))
+        return {r["id"]: passage_of(r) for r in rows}
 
     def passage_id(self, doc_id: str, ordinal: int) -> int | None:
         row = self.db.execute("SELECT id FROM passages WHERE doc_id=%s AND ordinal=%s", (doc_id, ordinal)).fetchone()
@@ -336,15 +311,15 @@ class PgStore:
         return out
 
     def doc_info(self, doc_ids: list[str]) -> dict[str, dict]:
-        rows = self.db.execute(f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
+        rows = self.db.execute(f"SELECT {', '.join(DOC_COLS)} FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
         return {r["doc_id"]: dict(r) for r in rows}
 
     def all_passage_ids(self) -> list[int]:
         return [r["id"] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]
 
     def iter_passages(self) -> Iterator[tuple[int, Passage]]:
-        for r in self.db.execute(f"SELECT id, {', '.join(_q(_PASSAGE_COLS))} FROM passages ORDER BY id"):
-            yield r["id"], self._passage(r)
+        for r in self.db.execute(f"SELECT id, {', '.join(_q(PASSAGE_COLS))} FROM passages ORDER BY id"):
+            yield r["id"], passage_of(r)
 
     def count(self) -> dict[str, int]:
         """Documents, passages and facts stored, and the database's size in bytes."""
@@ -354,9 +329,6 @@ class PgStore:
         ).fetchone()
         return dict(row)
 
-    @staticmethod
-    def _passage(row: dict) -> Passage:
-        return Passage(**{c: row[c] for c in _PASSAGE_COLS})
 
 
 def _q(cols: list[str]) -> list[str]:

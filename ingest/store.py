@@ -68,8 +68,8 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.lower().split()).encode("utf-8")).hexdigest()[:16]
 
 
-_PASSAGE_COLS = [f.name for f in fields(Passage)]
-_DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
+PASSAGE_COLS = [f.name for f in fields(Passage)]
+DOC_COLS = ["doc_id", "source", "title", "date", "body", "doc_type", "council", "access"]
 
 
 def migrate(db: sqlite3.Connection) -> int:
@@ -96,6 +96,38 @@ def migrate(db: sqlite3.Connection) -> int:
 
 T = TypeVar("T")
 BUSY_SECONDS = 30.0  # how long a write waits for another connection's write (SQLite allows one at a time)
+
+
+def passage_of(row) -> Passage:
+    """A passage from its row (sqlite3.Row or a PostgreSQL dict row: the same columns)."""
+    return Passage(**{c: row[c] for c in PASSAGE_COLS})
+
+
+def read_document(db, doc_id: str, access: tuple[str, ...], mark: str = "?") -> Document:
+    """One document with its passages and facts, by the connection given (SQLite's `?` or the PostgreSQL
+    driver's `%s` as `mark`); NotFound also when the caller may not see it."""
+    row = db.execute(f"SELECT * FROM documents WHERE doc_id={mark}", (doc_id,)).fetchone()
+    if row is None or row["access"] not in access:
+        raise NotFound(f"no document {doc_id!r}")
+    passages = tuple(
+        passage_of(r) for r in db.execute(f"SELECT * FROM passages WHERE doc_id={mark} ORDER BY ordinal", (doc_id,))
+    )
+    facts = tuple(
+        Fact(r["entity"], r["key"], r["field"], r["value"], r["ordinal"], r["detail"])
+        for r in db.execute(
+            "SELECT f.*, p.ordinal FROM facts f JOIN passages p ON p.id = f.passage_id"
+            f" WHERE f.doc_id={mark} ORDER BY f.id",
+            (doc_id,),
+        )
+    )
+    return Document(
+        **{c: row[c] for c in DOC_COLS},
+        facts=facts,
+        text=row["text"],
+        page_starts=tuple(json.loads(row["page_starts"])),
+        passages=passages,
+        removed=tuple((page, line) for page, line in json.loads(row["furniture"])),
+    )
 
 
 class Store:
@@ -192,20 +224,20 @@ class Store:
             "INSERT INTO documents(doc_id, source, title, date, body, doc_type, council, access, text, page_starts,"
             " passage_count, furniture) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                *(getattr(doc, c) for c in _DOC_COLS),
+                *(getattr(doc, c) for c in DOC_COLS),
                 doc.text,
                 json.dumps(list(doc.page_starts)),
                 len(doc.passages),
                 json.dumps([list(r) for r in doc.removed]),
             ),
         )
-        cols = ", ".join(f'"{c}"' for c in _PASSAGE_COLS)
-        marks = ", ".join("?" for _ in _PASSAGE_COLS)
+        cols = ", ".join(f'"{c}"' for c in PASSAGE_COLS)
+        marks = ", ".join("?" for _ in PASSAGE_COLS)
         ids = []
         for p in doc.passages:
             cur = self.db.execute(
                 f"INSERT INTO passages({cols}, text_hash) VALUES ({marks}, ?)",
-                [*(getattr(p, c) for c in _PASSAGE_COLS), text_hash(p.text)],
+                [*(getattr(p, c) for c in PASSAGE_COLS), text_hash(p.text)],
             )
             ids.append(cur.lastrowid)
         self.db.executemany(
@@ -236,7 +268,7 @@ class Store:
         """Every document the caller may see, without its text, newest first."""
         marks = ",".join("?" for _ in access)
         rows = self.db.execute(
-            f"SELECT {', '.join(_DOC_COLS)}, passage_count FROM documents WHERE access IN ({marks})"
+            f"SELECT {', '.join(DOC_COLS)}, passage_count FROM documents WHERE access IN ({marks})"
             " ORDER BY date DESC, title",
             access,
         )
@@ -244,29 +276,7 @@ class Store:
 
     def document(self, doc_id: str, access: tuple[str, ...] = ("public",)) -> Document:
         """One document with its passages; NotFound also when the caller may not see it."""
-        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        if row is None or row["access"] not in access:
-            raise NotFound(f"no document {doc_id!r}")
-        passages = tuple(
-            self._passage(r)
-            for r in self.db.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY ordinal", (doc_id,))
-        )
-        facts = tuple(
-            Fact(r["entity"], r["key"], r["field"], r["value"], r["ordinal"], r["detail"])
-            for r in self.db.execute(
-                "SELECT f.*, p.ordinal FROM facts f JOIN passages p ON p.id = f.passage_id WHERE f.doc_id=?"
-                " ORDER BY f.id",
-                (doc_id,),
-            )
-        )
-        return Document(
-            **{c: row[c] for c in _DOC_COLS},
-            facts=facts,
-            text=row["text"],
-            page_starts=tuple(json.loads(row["page_starts"])),
-            passages=passages,
-            removed=tuple((page, line) for page, line in json.loads(row["furniture"])),
-        )
+        return read_document(self.db, doc_id, access)
 
     def passages_by_id(self, ids: list[int]) -> dict[int, Passage]:
         """Passages by their store ids."""
@@ -275,7 +285,7 @@ class Store:
             part = ids[chunk : chunk + 900]
             marks = ",".join("?" for _ in part)
             for r in self.db.execute(f"SELECT * FROM passages WHERE id IN ({marks})", part):
-                out[r["id"]] = self._passage(r)
+                out[r["id"]] = passage_of(r)
         return out
 
     def passage_id(self, doc_id: str, ordinal: int) -> int | None:
@@ -285,7 +295,7 @@ class Store:
     def doc_info(self, doc_ids: list[str]) -> dict[str, dict]:
         """Title, date, body, doc_type, source and access of the given documents."""
         marks = ",".join("?" for _ in doc_ids)
-        rows = self.db.execute(f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids)
+        rows = self.db.execute(f"SELECT {', '.join(DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids)
         return {r["doc_id"]: dict(r) for r in rows}
 
     def facts(
@@ -367,11 +377,8 @@ class Store:
 
     def iter_passages(self) -> Iterator[tuple[int, Passage]]:
         for r in self.db.execute("SELECT * FROM passages ORDER BY id"):
-            yield r["id"], self._passage(r)
+            yield r["id"], passage_of(r)
 
-    @staticmethod
-    def _passage(row: sqlite3.Row) -> Passage:
-        return Passage(**{c: row[c] for c in _PASSAGE_COLS})
 
 
 def passage_dict(p: Passage) -> dict:
