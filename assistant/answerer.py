@@ -198,10 +198,10 @@ def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Cal
             held = any(d in catalog.dates for d in frame.dates)
             return f"no passage from {'the' if held else 'any'} paper dated {', '.join(frame.dates)} holds this"
     bounds = tuple(y for y in (frame.since, frame.until) if y)
-    missing = missing_specifics(frame.question, hits, bounds)
+    missing = missing_specifics(frame.asked, hits, bounds)
     if missing:
         return f"no passage mentions {', '.join(missing)}"
-    unknown = [b for b in _unknown_bodies(frame.question, catalog, top) if not mentioned(b)]
+    unknown = [b for b in _unknown_bodies(frame.asked, catalog, top) if not mentioned(b)]
     if unknown:
         return f"no indexed paper is from or mentions {', '.join(unknown)}"
     missed = _inspection_not_held(frame, catalog)
@@ -213,7 +213,7 @@ def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Cal
 def _inspection_not_held(frame: Frame, catalog: Catalog) -> str | None:
     """A named council's inspection in a named year, when the papers hold that council's inspections but not
     that year's ("Camden's 2018 inspection" with only the 2025 report indexed)."""
-    if not (frame.councils and frame.years and _INSPECTION.search(frame.question)):
+    if not (frame.councils and frame.years and _INSPECTION.search(frame.asked)):
         return None
     asked = set(frame.years) - {frame.since, frame.until}
     for council in frame.councils:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
-from assistant.frame import Catalog, Frame, asks, frame
+from assistant.frame import Catalog, Frame, Premise, asks, frame, premise
 from assistant.from_record import lead_with_record, plan_actions, record_facts, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
@@ -86,12 +86,23 @@ class Assistant:
         access: tuple[str, ...],
         timings: Timings | None = None,
         question: str | None = None,
+        stated: Premise | None = None,
     ) -> tuple[Frame, list[Hit]]:
-        """The question's frame and the hybrid search's candidates, kept to the council the question names."""
+        """The question's frame and the hybrid search's candidates, kept to the council the question names.
+
+        A question that opens with a statement (`stated`) is searched with it, but kept only to the council, dates
+        and years its ask names ("... Does she appear in any of the area SEND inspections?"), and, when it asks
+        what came of the statement, to papers after the statement's date."""
         f = frame(query, self.catalog(access))  # a follow-up's query carries the question it follows
         if question and question != query:  # but what it asks for, and about, is its own ("and what about X?")
-            own = frame(question, self.catalog(access))
-            f = replace(f, slot=own.slot, focus=own.focus or f.focus)
+            own = frame(question, self.catalog(access))  # (an ask after a statement is about both: "did it happen?")
+            f = replace(f, slot=own.slot, focus=f.focus if stated else own.focus or f.focus)
+        if stated:  # the statement's council, meeting and year set the scene; the ask's own are what it names
+            ask = frame(stated.ask, self.catalog(access))
+            f = replace(f, councils=ask.councils, dates=ask.dates, years=ask.years, since=ask.since, until=ask.until,
+                        stated=stated.text)
+            if stated.since and not (filters and filters.since and filters.since >= stated.since):
+                filters = replace(filters or Filters(), since=stated.since)
         drop: tuple[str, ...] = ()
         if f.councils and len(f.councils) == 1 and not (filters and filters.council):
             filters = replace(filters or Filters(), council=f.councils[0])
@@ -109,9 +120,10 @@ class Assistant:
         access: tuple[str, ...],
         timings: Timings,
         question: str | None = None,
+        stated: Premise | None = None,
     ) -> tuple[Frame, list[Hit]]:
         """The k passages the answer is built from: the candidates reranked with the question's frame."""
-        f, hits = self.candidates(query, filters, access, timings, question)
+        f, hits = self.candidates(query, filters, access, timings, question, stated)
         t0 = time.perf_counter()
         ranked = rerank(f, hits) if self.rerank else hits
         if self.rerank:
@@ -196,6 +208,7 @@ class Assistant:
         k: int | None = None,
         role: str = "public",
         query: str | None = None,
+        stated: Premise | None = None,
     ) -> Prepared:
         """Everything before the answer: the checked question, its frame, its passages, and a reason to decline."""
         question = question.strip()
@@ -209,7 +222,7 @@ class Assistant:
         t = Timings()
         query = query or question
         access = access_for(role)
-        f, hits = self.retrieve(query, k, filters, access, t, question=question)
+        f, hits = self.retrieve(query, k, filters, access, t, question=question, stated=stated)
         return Prepared(question, query, f, hits, self.check(f, hits, access), t)
 
     def ask(
@@ -223,21 +236,34 @@ class Assistant:
         """Answer a question from the papers the role may read, citing every sentence.
 
         A question that asks two things is answered ask by ask (the second read with the first, as a follow-up
-        is), and the answers joined; it declines only when every ask does.
+        is), and the answers joined; it declines only when every ask does. One that opens with a statement ("Kent
+        asked in January 2025 to join the programme. What happened?") answers its asks, each read with the statement.
         """
-        parts = asks(question.strip()) if query is None else [question]
-        if len(parts) > 1 and self.llm is None:
+        stated = premise(question) if query is None else None
+        parts = asks(stated.ask if stated else question.strip()) if query is None else [question]
+        if (stated or len(parts) > 1) and self.llm is None:
             started = time.perf_counter()
-            answers = [self._ask_one(parts[0], filters, k, role, None)]
-            answers += [self._ask_one(p, filters, k, role, f"{parts[0]} {p}") for p in parts[1:]]
+            context = [stated.text] if stated else [parts[0]]
+            answers = [] if stated else [self._ask_one(parts[0], filters, k, role, None)]
+            answers += [
+                self._ask_one(p, filters, k, role, " ".join((*context, p)), stated) for p in parts[len(answers) :]
+            ]
             joined = join_answers(question.strip(), answers)
             joined.timings["total_ms"] = round((time.perf_counter() - started) * 1e3, 2)
             return joined
-        return self._ask_one(question, filters, k, role, query)
+        return self._ask_one(question, filters, k, role, query, stated)
 
-    def _ask_one(self, question: str, filters: Filters | None, k: int | None, role: str, query: str | None) -> Answer:
+    def _ask_one(
+        self,
+        question: str,
+        filters: Filters | None,
+        k: int | None,
+        role: str,
+        query: str | None,
+        stated: Premise | None = None,
+    ) -> Answer:
         started = time.perf_counter()
-        p = self.prepare(question, filters, k, role, query)
+        p = self.prepare(question, filters, k, role, query, stated)
         t0 = time.perf_counter()
         if p.reason:
             answer = Answer.declined(p.question, p.query, p.hits, p.reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 
 from assistant.intent import wanted_kinds
@@ -95,7 +96,7 @@ _FRAME_WORDS = frozenset(
     """what which who whom whose when where why how many much long often did does do is are was were has have had
     say said tell told mention mentioned give given find found list name named according paper papers report reports
     council councils committee meeting inspection inspectors ofsted cqc year years date dates day month
-    latest current recent previous last first""".split()
+    latest current recent previous last first happen happened happens become became""".split()
 )
 
 
@@ -130,6 +131,12 @@ class Frame:
     kinds: frozenset[str] = field(default_factory=frozenset)  # passage kinds the words point to
     expand: tuple[str, ...] = ()  # the papers' words for the question's, added to the lexical search
     council_words: tuple[str, ...] = ()  # the words of the councils named ("camden", "borough"...)
+    stated: str = ""  # what the question states before it asks: searched with, not a specific the answer must hold
+
+    @property
+    def asked(self) -> str:
+        """The question without the statement it opens with: the years, figures and bodies an answer must hold."""
+        return self.question.replace(self.stated, "", 1) if self.stated else self.question
 
     @property
     def references(self) -> bool:
@@ -154,6 +161,50 @@ def asks(question: str) -> list[str]:
     if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
         return [question]
     return [pieces[0] if pieces[0].endswith("?") else pieces[0] + "?", *pieces[1:]]
+
+
+_ASK_OPENS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|has|have|had|was|were|is|are|can|will)\b"
+# "Kent asked in January 2025 to join the programme. What happened?": a statement, then the question about it.
+_PREMISE = re.compile(rf"^(?P<premise>(?!{_ASK_OPENS})[^?]{{20,}}?)(?:[.;:]\s+)(?P<ask>{_ASK_OPENS}[^?]*\?)\s*$", re.I)
+# An ask about what came of the statement: its answer is in a later paper than the one the statement is from.
+_FOLLOWED = re.compile(
+    r"\b(happen(ed|s)?|came of|became|become|outcome|result(ed)?|since then|followed?|go(ne)? ahead|went ahead|conclude[ds]?|"
+    r"decided|decision|response|respond(ed)?|now)\b",
+    re.I,
+)
+_EARLIER = re.compile(r"\b(before|previous(ly)?|earlier|prior|first|originally|used to)\b", re.I)
+_MONTH_YEAR = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b",
+    re.I,
+)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+@dataclass(frozen=True)
+class Premise:
+    """What a question states before it asks ("Kent asked in January 2025 to join ...") and what it asks ("What
+    happened?"); when the ask is about what came of it, the day after the latest time the statement names."""
+
+    text: str
+    ask: str
+    since: str | None  # ISO date: after the statement's day, month ("January 2025") or year
+
+
+def premise(question: str) -> Premise | None:
+    """The statement a question opens with and its ask, or None when it opens by asking."""
+    m = _PREMISE.match(question.strip())
+    if not m:
+        return None
+    text, ask = m.group("premise").strip(), m.group("ask").strip()
+    if not _FOLLOWED.search(ask) or _EARLIER.search(ask):
+        return Premise(text, ask, None)
+    after = [(date.fromisoformat(d) + timedelta(days=1)).isoformat() for _, d in find_dates(text)]
+    for month, year in _MONTH_YEAR.findall(text):
+        n = _MONTHS.index(month.lower()) + 1
+        after.append(f"{int(year) + n // 12}-{n % 12 + 1:02d}-01")
+    after += [f"{int(y.group(1)) + 1}-01-01" for y in _YEAR.finditer(text) if not _MONTH_YEAR.search(text)]
+    return Premise(text, ask, max(after) if after else None)
 
 
 def slot_of(question: str) -> str:

@@ -1,0 +1,58 @@
+"""A question that opens with a statement ("Kent asked in January 2025 to join the programme. What happened?") is
+answered about what it asks, not about the statement: the statement's paper is where the search lands first, the
+answer is in a later one."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Assistant
+from assistant.frame import premise
+from assistant.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("question", "ask", "since"),
+    [
+        ("Kent asked in January 2025 to join the programme. What happened?", "What happened?", "2025-02-01"),
+        ("In December 2024 Cabinet was told a review was due; did it go ahead?", "did it go ahead?", "2025-01-01"),
+        ("The committee met on 31 March 2022. What was the outcome?", "What was the outcome?", "2022-04-01"),
+        ("Ofsted judged the service inadequate in 2017. What came of it?", "What came of it?", "2018-01-01"),
+        # An ask about the time before the statement, or about something else, keeps no date.
+        ("Ofsted judged the service inadequate in 2017. What happened before that?", "What happened before that?",
+         None),
+        ("Alison Smale led the 2024 inspection of Cheshire West and Chester. Did she lead any other?",
+         "Did she lead any other?", None),
+    ],
+)
+def test_a_statement_then_a_question_is_split(question, ask, since):
+    found = premise(question)
+    assert found is not None and found.ask == ask and found.since == since
+    assert question.startswith(found.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Ofsted find in 2018? Why?", "Who chaired it, and who was vice-chairman?", "What happened in 2019?"],
+)
+def test_a_question_that_opens_by_asking_states_nothing(question):
+    assert premise(question) is None
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index, tmp_path_factory) -> Assistant:
+    return Assistant(Settings(home=tmp_path_factory.mktemp("unused")), index=corpus_index)
+
+
+def test_what_came_of_a_statement_is_answered_from_a_later_paper(assistant):
+    question = (
+        "In January 2025 the County Council was asked to back a request for Kent and Medway to join the Devolution "
+        "Priority Programme. What came of it?"
+    )
+    answer = assistant.ask(question, role="member")
+    assert not answer.abstained, answer.answer
+    first = answer.citations[0]
+    # The March 2025 minutes say the Government decided not to include Kent and Medway; the January paper, which
+    # the statement's words find first, only asks for it.
+    assert (first.date or "") > "2025-01-31", (first.date, first.text[:200])
+    assert "not to include Kent and Medway" in answer.answer
