@@ -37,7 +37,7 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"average|share|rate|amount|sum|cost|budget|total|figure|level|value)\b|\bfigures?\b|"
                           r"\bper ?cent\b|%",
                           re.I)),
-    ("list", re.compile(r"\b(list|what (are|were) the \w+( \w+)? (recommendations|actions|areas|strengths|weaknesses|"
+    ("list", re.compile(r"\b(list|what (are|were) the (\w+ ){0,2}(recommendations|actions|areas|strengths|weaknesses|"
                         r"priorities|findings|items|requirements|concerns)|which (recommendations|actions|areas|items|"
                         r"strengths|priorities|findings)|what (recommendations|actions|areas for|strengths|"
                         r"weaknesses|priorities|improvements|items)|(recommendations|actions|areas for improvement|"
