@@ -21,6 +21,13 @@ def test_key_facts_do_not_match_inside_longer_numbers_but_allow_plurals_and_hyph
     assert fact_found("\u00a3750", "a bonus of \u00a3750 [2]")
 
 
+def test_a_day_with_an_ordinal_is_the_same_day():
+    assert fact_found("20 October", "the Cabinet's meeting on 20th October [1]")
+    assert fact_found("1st April 2021", "from 1 April 2021")
+    assert not fact_found("20 October", "the 2nd October meeting")
+    assert not fact_found("4 weeks", "the 4th week")
+
+
 def test_token_f1_squad_style():
     # Prediction tokens: wait is 559 days (4); reference: average wait is 559 days (5); 4 in common.
     assert token_f1("The wait is 559 days [1].", "The average wait is 559 days.") == pytest.approx(8 / 9)
