@@ -28,7 +28,7 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"proposed|seconded|signed)|which (officer|councillor|member|members|inspector|person|"
                           r"people)|lead inspector|name of the|attended|attendance|apologies|"
                           r"chair(man|woman|ed)?\b|signator|present at)", re.I)),
-    ("judgement", re.compile(r"\b(judge?ments?|judged|overall effectiveness|how (did|does|do) (ofsted|inspectors|cqc) "
+    ("judgement", re.compile(r"\b(judge?ments?|judged|verdicts?|overall effectiveness|how (did|does|do) (ofsted|inspectors|cqc) "
                              r"(rate|judge|grade|assess))\b|\b(grade[ds]?|rated|rating)\b(?=.*\b(ofsted|cqc|inspect))",
                              re.I)),
     ("date", re.compile(r"^\s*when\b|\b(what|which) (date|day|year|month)\b|\bby when\b|\bdeadline\b|"

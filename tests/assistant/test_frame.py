@@ -24,6 +24,8 @@ CATALOG = Catalog(
         ("What overall effectiveness grade did Ofsted give Camden?", "judgement"),
         ("What minimum hourly rate did the budget propose for grade KSA staff?", "figure"),  # a pay grade
         ("What areas for improvement did Ofsted set Medway?", "list"),
+        ("What are the priorities in the updated action plan?", "list"),
+        ("What was Ofsted's overall verdict on the council's children's services?", "judgement"),
         ("Which recommendations did the select committee make?", "list"),
         ("How have the judgements changed between 2016 and 2019?", "trend"),
         ("Is the improvement plan on track?", "status"),
