@@ -151,7 +151,9 @@ def _all_councils() -> frozenset[str]:
 
 
 _SECOND_ASK = re.compile(
-    r",?\s+and\s+(?=(?:who|what|which|when|where|why|how|did|does|do|has|have|had|was|were|is|are)\b)", re.I
+    r",?\s+and\s+(?=(?:(?:by|at|in|on|for|from|to|with|of)\s+)?"
+    r"(?:who|whom|what|which|when|where|why|how|did|does|do|has|have|had|was|were|is|are)\b)",
+    re.I,
 )
 
 
