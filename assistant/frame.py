@@ -28,8 +28,9 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"proposed|seconded|signed)|which (officer|councillor|member|members|inspector|person|"
                           r"people)|lead inspector|name of the|attended|attendance|apologies|"
                           r"chair(man|woman|ed)?\b|signator|present at)", re.I)),
-    ("judgement", re.compile(r"\b(judge?ments?|judged|verdicts?|overall effectiveness|how (did|does|do) (ofsted|inspectors|cqc) "
-                             r"(rate|judge|grade|assess))\b|\b(grade[ds]?|rated|rating)\b(?=.*\b(ofsted|cqc|inspect))",
+    ("judgement", re.compile(r"\b(judge?ments?|judged|verdicts?|overall effectiveness|"
+                             r"how (did|does|do) (ofsted|inspectors|cqc) (rate|judge|grade|assess))\b|"
+                             r"\b(grade[ds]?|rated|rating)\b(?=.*\b(ofsted|cqc|inspect))",
                              re.I)),
     ("date", re.compile(r"^\s*when\b|\b(what|which) (date|day|year|month)\b|\bby when\b|\bdeadline\b|"
                         r"\bhow long ago\b|\bwhen (did|was|were|is|will)\b", re.I)),
@@ -170,8 +171,8 @@ _ASK_OPENS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|has|h
 _PREMISE = re.compile(rf"^(?P<premise>(?!{_ASK_OPENS})[^?]{{20,}}?)(?:[.;:]\s+)(?P<ask>{_ASK_OPENS}[^?]*\?)\s*$", re.I)
 # An ask about what came of the statement: its answer is in a later paper than the one the statement is from.
 _FOLLOWED = re.compile(
-    r"\b(happen(ed|s)?|came of|became|become|outcome|result(ed)?|since then|followed?|go(ne)? ahead|went ahead|conclude[ds]?|"
-    r"decided|decision|response|respond(ed)?|now)\b",
+    r"\b(happen(ed|s)?|came of|became|become|outcome|result(ed)?|since then|followed?|go(ne)? ahead|went ahead|"
+    r"conclude[ds]?|decided|decision|response|respond(ed)?|now)\b",
     re.I,
 )
 _EARLIER = re.compile(r"\b(before|previous(ly)?|earlier|prior|first|originally|used to)\b", re.I)
