@@ -39,9 +39,14 @@ def corpus_docs(seed_docs: dict[str, Document]) -> dict[str, Document]:
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from index.embed import Embedder
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole session (once per worker under pytest-xdist)."""
+    from index.embed import Embedder, set_threads
 
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        # The workers share the cores: torch's default of a thread per core in each had their kernels spin against
+        # one another (an ingest and a reader fuzz test on the other worker each ran 2-7 times slower).
+        set_threads(max(1, (os.cpu_count() or 1) // workers))
     return Embedder()
 
 
