@@ -39,9 +39,14 @@ def corpus_docs(seed_docs: dict[str, Document]) -> dict[str, Document]:
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from index.embed import Embedder
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole session (once per worker under pytest-xdist)."""
+    from index.embed import Embedder, set_threads
 
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        # The workers share the cores: with torch's default of a thread per core in each, the full suite took 670 s
+        # at load ~5; with the cores divided, 511 s at load ~4.
+        set_threads(max(1, (os.cpu_count() or 1) // workers))
     return Embedder()
 
 
@@ -59,14 +64,22 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedd
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator:
+def seed_vectors(embedder, seed_index) -> CachedEmbedder:
+    """The session's model answering the seeds' texts from `seed_index`'s embedding cache: an index that holds the
+    seeds among other papers is built with it, so the model reads only the other papers."""
+    return CachedEmbedder(embedder, seed_index.store.db)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder, seed_vectors) -> Iterator:
     """An Index over every paper the project ships (seeds and real PDFs), built once per session; read only."""
     from index.build import ingest_paths
     from index.search import Index
 
-    index = Index(tmp_path_factory.mktemp("corpus_home"), embedder=embedder)
+    index = Index(tmp_path_factory.mktemp("corpus_home"), embedder=seed_vectors)
     report = ingest_paths(index, [SEEDS, *(CORPUS / folder for folder in PDF_FOLDERS)])
     assert report.failed == [] and len(report.added) == len(corpus_files()), report.summary()
+    index.embedder = embedder
     yield index
     index.close()
 
@@ -116,12 +129,13 @@ def new_database(postgres) -> Callable[[], str]:
 
 
 class CachedEmbedder:
-    """The session's model, answering from an embedded index's embedding cache first: the very vectors the
-    default holds, so a second backend is built from them without the model reading the papers again."""
+    """The session's model, answering from an embedded index's embedding cache first: the very vectors that index
+    holds, so another index of the same papers (a second backend, a larger corpus) is built from them without the
+    model reading those papers again. Texts the cache lacks go to the model."""
 
     def __init__(self, embedder, db: sqlite3.Connection) -> None:
         self.embedder, self.db = embedder, db
-        self.name, self.dim = embedder.name, embedder.dim
+        self.name, self.dim, self.batch_size = embedder.name, embedder.dim, embedder.batch_size
 
     def encode(self, texts: list[str]):
         from index.embed import cached_vectors

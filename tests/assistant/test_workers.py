@@ -12,11 +12,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+
+from index.search import Index
 
 ROOT = Path(__file__).resolve().parents[2]
 API_KEYS = "adm-key:admin"
@@ -24,35 +26,45 @@ ADMIN = {"X-API-Key": "adm-key"}
 WAIT = 120  # seconds a server may take to start or a job to finish: a guard against a hang, never a measure
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n: int) -> list[int]:
+    """n distinct free loopback ports (each held until all are chosen, so none is handed out twice)."""
+    with ExitStack() as held:
+        socks = [held.enter_context(socket.socket()) for _ in range(n)]
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
 
 
 @contextmanager
-def serving(home: Path, *extra: str) -> Iterator[str]:
-    """`council serve` in a process of its own on a free loopback port; yields its URL once /health answers."""
-    port = free_port()
+def serving(home: Path, *commands: tuple[str, ...]) -> Iterator[list[str]]:
+    """`council serve` with each command's options, each in a process of its own on a free loopback port, all
+    started at once (their start-ups overlap); yields their URLs once every /health answers."""
     env = {**os.environ, "COUNCIL_HOME": str(home), "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *extra],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    procs, urls = [], []
     try:
-        for _ in range(WAIT * 10):
-            assert proc.poll() is None, "the service exited at start-up"
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        yield url
+        for extra, port in zip(commands, free_ports(len(commands)), strict=True):
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *extra],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ))  # fmt: skip
+            urls.append(f"http://127.0.0.1:{port}")
+        for proc, url in zip(procs, urls, strict=True):
+            for _ in range(WAIT * 10):
+                assert proc.poll() is None, "the service exited at start-up"
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            else:
+                raise AssertionError(f"{url} did not answer /health within {WAIT} s")
+        yield urls
     finally:
-        proc.terminate()
-        proc.wait(60)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(60)
 
 
 def paper(marker: str) -> bytes:
@@ -71,13 +83,16 @@ def found(url: str, marker: str) -> bool:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory, corpus, copy_database) -> Path:
+    """A copy of the service's home, opened once here: its FAISS and BM25 files are written before the servers
+    start together, so no two of them rebuild the same files at once."""
     folder = tmp_path_factory.mktemp("workers-home")
     copy_database(corpus.index.store.db, folder / "council.db")
+    Index(folder, embedder=corpus.index.embedder).close()
     return folder
 
 
 def test_writes_through_one_server_reach_the_other(home: Path) -> None:
-    with serving(home) as one, serving(home, "--workers", "2") as two:
+    with serving(home, (), ("--workers", "2")) as (one, two):
         assert not found(two, "Wexcombe")
         upload = {"file": ("wexcombe.txt", paper("Wexcombe"))}
         r = httpx.post(f"{one}/documents", files=upload, headers=ADMIN, timeout=WAIT)

@@ -259,9 +259,12 @@ class CountingEmbedder:
 
 
 @pytest.fixture(scope="module")
-def grouped(tmp_path_factory, seeds_dir, embedder):
-    """The five seeds ingested as a folder by a counting model: (index, report, calls, texts) of that ingest."""
-    counter = CountingEmbedder(embedder)
+def grouped(tmp_path_factory, seeds_dir, seed_vectors):
+    """The five seeds ingested as a folder by a counting model: (index, report, calls, texts) of that ingest.
+
+    The model answers from the seed index's cache (vectors it made from one grouped call, as this ingest would):
+    what is counted is the calls that reach it, and the vectors stay the real model's."""
+    counter = CountingEmbedder(seed_vectors)
     index = Index(tmp_path_factory.mktemp("grouped"), embedder=counter)
     report = ingest_paths(index, [seeds_dir])
     yield index, report, counter.calls, counter.texts

@@ -17,11 +17,15 @@ COUNCILS = {"Buckinghamshire Council": 5, "Kent County Council": 1, "London Boro
 
 
 @pytest.fixture(scope="module")
-def councils_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedder) -> Iterator[Index]:
-    """The five Buckinghamshire seeds, a Kent cabinet report and Camden's ILACS report, in one index."""
-    index = Index(tmp_path_factory.mktemp("councils_home"), embedder=embedder)
+def councils_index(
+    tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embedder, seed_vectors
+) -> Iterator[Index]:
+    """The five Buckinghamshire seeds, a Kent cabinet report and Camden's ILACS report, in one index (the seeds'
+    vectors from the seed index's cache: the model reads only the two PDFs)."""
+    index = Index(tmp_path_factory.mktemp("councils_home"), embedder=seed_vectors)
     report = ingest_paths(index, [seeds_dir, *PAPERS])
     assert len(report.added) == 7 and report.failed == [], report.summary()
+    index.embedder = embedder
     yield index
     index.close()
 
