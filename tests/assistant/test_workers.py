@@ -1,7 +1,7 @@
 """Several server processes on one home: `council serve` and `council serve --workers 2`, real processes on loopback.
 
 An upload through one is found through the other; a background job's status is answered by any worker; a delete
-through one is gone from the other.
+through one is gone from the other. On both backends: one home, or one PostgreSQL database (COUNCIL_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(home: Path, *extra: str) -> Iterator[str]:
-    """`council serve` in a process of its own on a free loopback port; yields its URL once /health answers."""
+def serving(where: dict[str, str], *extra: str) -> Iterator[str]:
+    """`council serve` in a process of its own on a free loopback port; yields its URL once /health answers.
+    `where`: COUNCIL_HOME, and COUNCIL_DATABASE_URL for PostgreSQL."""
     port = free_port()
-    env = {**os.environ, "COUNCIL_HOME": str(home), "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
+    env = {**os.environ, **where, "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *extra],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -70,13 +71,28 @@ def found(url: str, marker: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, corpus, copy_database) -> Path:
+def home(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Where the servers keep the papers: a copy of the service tests' home, or a PostgreSQL database of its own
+    holding one seed paper (from the seed index's vectors: the model does not read it again)."""
     folder = tmp_path_factory.mktemp("workers-home")
-    copy_database(corpus.index.store.db, folder / "council.db")
-    return folder
+    if backend == "postgres":
+        from index.pg_build import ingest_paths
+        from index.pg_search import PgIndex
+
+        url = request.getfixturevalue("new_database")()
+        index = PgIndex(url, embedder=request.getfixturevalue("seed_vectors"))
+        try:
+            assert ingest_paths(index, [request.getfixturevalue("seeds_dir") / "004_a930b2b3540043e5.txt"]).added
+        finally:
+            index.close()
+        return {"COUNCIL_HOME": str(folder), "COUNCIL_DATABASE_URL": url}
+    corpus = request.getfixturevalue("corpus")
+    request.getfixturevalue("copy_database")(corpus.index.store.db, folder / "council.db")
+    return {"COUNCIL_HOME": str(folder)}
 
 
-def test_writes_through_one_server_reach_the_other(home: Path) -> None:
+@pytest.mark.both_backends
+def test_writes_through_one_server_reach_the_other(home: dict[str, str]) -> None:
     with serving(home) as one, serving(home, "--workers", "2") as two:
         assert not found(two, "Wexcombe")
         upload = {"file": ("wexcombe.txt", paper("Wexcombe"))}
