@@ -79,14 +79,14 @@ def main(argv: list[str] | None = None) -> None:
         pg_build.ingest_paths(pg, [SEEDS])
         settings = Settings(home=args.work / "home")
         questions = dev_questions(args.every)
-        print(f"{now()}  {machine()}  load {load()}")
+        print(f"{now()}  {machine()}  {load()}")
         differ, t_embedded, t_pg = compare(Assistant(settings, index=index), Assistant(settings, index=pg), questions)
         print(f"{len(questions)} questions, {len(differ)} answered differently")
         for q in differ:
             print(f"  differs: {q}")
         n = len(questions)
         print(f"mean per question: embedded {t_embedded / n * 1e3:.0f} ms, PostgreSQL {t_pg / n * 1e3:.0f} ms")
-        print(f"{now()}  load {load()}")
+        print(f"{now()}  {load()}")
         pg.close()
         index.close()
     finally:
