@@ -20,6 +20,7 @@ from index.lexical import query_terms
 from index.pg_lexical import PgLexical
 from index.pg_store import PgStore, connect
 from index.search import Hit, Timings, check, hybrid
+from ingest import record
 from ingest.errors import IndexMismatch
 
 EXACT_BELOW = 200_000  # passages below which dense search reads every vector (index.vectors.APPROX_FROM)
@@ -80,6 +81,13 @@ class PgIndex:
         if not built_with:
             with self.store.transaction():
                 self.store.set_meta("model", model)
+                self.store.set_meta("record_version", record.VERSION)  # an empty database's record is current
+        # The record read again when the extractors changed, as the embedded index does on opening: by one worker
+        # (the lock), the others finding it current once they hold the lock in turn.
+        with self.store.transaction():
+            self.store.lock_source(" council-record")
+            if record.refresh(self.store):
+                self.store.moved()
         self.dense = PgDense(self.store, exact_below)
         self.lexical = PgLexical(self.store)
 

@@ -277,6 +277,10 @@ class PgStore(StoreReads):
             " ON CONFLICT (term, access) DO UPDATE SET df = term_df.df + excluded.df",
             (access, sign, ids),
         )
+        self.moved()
+
+    def moved(self) -> None:
+        """Inside a transaction: count a commit that changes what the documents hold (passages, statistics, facts)."""
         self.db.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
 
     def generation(self) -> int:

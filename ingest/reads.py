@@ -1,4 +1,5 @@
-"""What the assistant reads of a store besides passages: the record's facts, the catalog, boilerplate, neighbours.
+"""What the assistant reads of a store besides passages: the record's facts, the catalog, boilerplate, neighbours;
+and the record's facts replaced when the extractors read a paper again.
 
 One implementation for both stores (ingest/store.py's SQLite, index/pg_store.py's PostgreSQL): the SQL is the
 same but for the driver's placeholder (`mark`: SQLite's `?`, psycopg's `%s`), and rows are read by column name,
@@ -6,6 +7,8 @@ which both drivers' rows allow. Orderings say where NULLs go, as the two databas
 """
 
 from __future__ import annotations
+
+from ingest.models import Fact
 
 REPEATED_IN = 3  # a passage whose very text is in this many papers is the publisher's boilerplate
 
@@ -40,6 +43,18 @@ class StoreReads:
             params,
         )
         return [dict(r) for r in rows]
+
+    def replace_facts(self, doc_id: str, facts: tuple[Fact, ...]) -> None:
+        """A stored paper's record read again (inside a transaction): its facts replaced, its passages kept."""
+        m = self.mark
+        rows = self.db.execute(f"SELECT id, ordinal FROM passages WHERE doc_id={m}", (doc_id,))
+        ids = {r["ordinal"]: r["id"] for r in rows}
+        self.db.execute(f"DELETE FROM facts WHERE doc_id={m}", (doc_id,))
+        self.db.cursor().executemany(
+            "INSERT INTO facts(doc_id, passage_id, entity, key, field, value, detail)"
+            f" VALUES ({self._marks(range(7))})",
+            [(doc_id, ids[f.ordinal], f.entity, f.key, f.field, f.value, f.detail) for f in facts],
+        )
 
     def repeated(self, ids: list[int], access: tuple[str, ...] = ("public",)) -> set[int]:
         """Of these passages, those whose very text stands in REPEATED_IN or more papers the caller may read

@@ -257,15 +257,6 @@ class Store(StoreReads):
         )
         return ids
 
-    def replace_facts(self, doc_id: str, facts: tuple[Fact, ...]) -> None:
-        """A stored paper's record read again (inside a transaction): its facts replaced, its passages kept."""
-        ids = {o: i for i, o in self.db.execute("SELECT id, ordinal FROM passages WHERE doc_id=?", (doc_id,))}
-        self.db.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
-        self.db.executemany(
-            "INSERT INTO facts(doc_id, passage_id, entity, key, field, value, detail) VALUES (?,?,?,?,?,?,?)",
-            [(doc_id, ids[f.ordinal], f.entity, f.key, f.field, f.value, f.detail) for f in facts],
-        )
-
     def delete_document(self, doc_id: str) -> list[int]:
         """Delete a document, its passages and its record (inside a transaction); return the passage ids removed."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
