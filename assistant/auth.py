@@ -12,7 +12,6 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from assistant.engine import Assistant
 from assistant.jobs import Jobs
-from index.snapshot import Snapshot
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key from COUNCIL_API_KEYS")
 bearer = HTTPBearer(auto_error=False, description="The same API key as `Authorization: Bearer KEY`")
@@ -30,9 +29,11 @@ class Engine:
     jobs: Jobs = field(init=False)
 
     def __post_init__(self) -> None:
-        self.jobs = Jobs(self.assistant.index.home / "jobs.db")  # beside the store: every worker of the home reads it
+        # Beside the store, so that every worker of the home reads it; PostgreSQL has no home: COUNCIL_HOME then.
+        home = getattr(self.assistant.index, "home", None) or self.assistant.settings.home
+        self.jobs = Jobs(home / "jobs.db")
 
-    def reading(self) -> AbstractContextManager[Snapshot]:
+    def reading(self) -> AbstractContextManager:
         """Read on one generation of the index (search structures and rows) until the block ends."""
         return self.assistant.index.reading()
 

@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from assistant import mcp_cli, record_cli
-from ingest.errors import BadSetting, CouncilError
+from ingest.errors import CouncilError
 
 # Subcommands owned by later stages (`eval`, from evals/cli.py) register under this entry-point group in
 # pyproject.toml: the package's metadata composes the CLI, so the assistant stage never imports evals.
@@ -35,20 +35,10 @@ def load_settings(args: argparse.Namespace):
 
 def _index(args: argparse.Namespace):
     """The open index: in PostgreSQL when COUNCIL_DATABASE_URL is set, else in COUNCIL_HOME."""
+    from index.opening import open_index
+
     s = load_settings(args)
-    if s.database_url:
-        from index.pg_search import PgIndex
-
-        return PgIndex(s.database_url, s.model)
-    from index.search import Index
-
-    return Index(s.home, s.model, approx_from=s.approx_from)
-
-
-def _embedded_only(args: argparse.Namespace, command: str) -> None:
-    """BadSetting for a command the PostgreSQL backend does not serve yet (the record, chat and answers)."""
-    if load_settings(args).database_url:
-        raise BadSetting(f"council {command}: not yet available with COUNCIL_DATABASE_URL (issue #16); unset it")
+    return open_index(s.home, s.model, s.database_url, approx_from=s.approx_from)
 
 
 def _council(name: str | None) -> str | None:
@@ -95,8 +85,8 @@ def progress_bar(quiet: bool, **kw):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from index import build, pg_build
-    from index.build import expand
+    from index.opening import ingest_paths
+    from index.read_ahead import expand
 
     overrides = {
         k: v
@@ -122,7 +112,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(f"{passages:,} passages, {rate:.1f}/s, {path.name[:30]}")
             bar.update(1)
 
-        ingest_paths = build.ingest_paths if isinstance(index, build.Index) else pg_build.ingest_paths
         report = ingest_paths(index, args.paths, overrides, settled=settled)
         seconds = time.perf_counter() - t0
     index.close()
@@ -206,7 +195,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    _embedded_only(args, "ask")
     from assistant.engine import Assistant
 
     assistant = Assistant(load_settings(args))
@@ -216,7 +204,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    _embedded_only(args, "record")
     from assistant.record_cli import run
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the model loads with the index: no bar of its own
@@ -228,7 +215,6 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _embedded_only(args, "serve")
     from assistant.service import serve
     from assistant.settings import load
 
@@ -242,14 +228,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
-    _embedded_only(args, "mcp")
     return mcp_cli.run(args, load_settings(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _embedded_only(args, "demo")
     from assistant.engine import Assistant
-    from index.build import ingest_paths
+    from index.opening import ingest_paths
 
     s = load_settings(args)
     print(f"Ingesting the sample corpus ({DEMO_CORPUS}) into {s.home} ...")

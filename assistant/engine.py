@@ -16,8 +16,9 @@ from assistant.rerank import rerank
 from assistant.settings import Settings
 from assistant.shapes import FIELD_WORDS, STATED_FIELDS, join_answers
 from index.embed import Embedder
+from index.opening import AnyIndex, open_index
 from index.query_batch import BatchedEmbedder
-from index.search import Filters, Hit, Index, Timings
+from index.search import Filters, Hit, Timings
 from ingest.errors import BadRequest
 
 CANDIDATES = 50  # how deep the hybrid search goes for the reranker
@@ -42,13 +43,14 @@ def access_for(role: str) -> tuple[str, ...]:
 
 
 class Assistant:
-    """Answers questions over an open index; holds the index, the chat history and the answerer."""
+    """Answers questions over an open index (either backend: index/opening.py); holds the index, the chat history
+    and the answerer."""
 
-    def __init__(self, settings: Settings, index: Index | None = None, rerank: bool = True) -> None:
+    def __init__(self, settings: Settings, index: AnyIndex | None = None, rerank: bool = True) -> None:
         self.settings = settings
         if index is None:
             embedder = BatchedEmbedder(Embedder(settings.model), settings.encode_batch)
-            index = Index(settings.home, settings.model, embedder=embedder, approx_from=settings.approx_from)
+            index = open_index(settings.home, settings.model, settings.database_url, embedder, settings.approx_from)
         self.index = index
         self.history = ChatHistory(self.index.store)
         self.rerank = rerank  # off only to train the reranker on the search's own order
@@ -71,7 +73,7 @@ class Assistant:
 
     def catalog(self, access: tuple[str, ...]) -> Catalog:
         """What the papers the caller may read hold (councils, bodies, dates); read again after a commit."""
-        key = (access, self.index.snapshots.version)
+        key = (access, self.index.version)
         found = self._catalogs.get(key)
         if found is None:
             found = Catalog(**self.index.store.catalog(access))
@@ -143,16 +145,8 @@ class Assistant:
         those the caller's filters admit, as a filtered search returns no passage outside them."""
         found = record_hits(f, self.index.store, access)
         if found and filters:
-            where, params = filters.sql(access)
-            marks = ",".join("?" for _ in found)
-            admitted = {
-                r[0]
-                for r in self.index.store.db.execute(
-                    f"SELECT p.id FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {where}"
-                    f" AND p.id IN ({marks})",
-                    (*params, *(pid for pid, _ in found)),
-                )
-            }
+            store = self.index.store
+            admitted = store.admitted([pid for pid, _ in found], *filters.sql(access, mark=store.mark))
             found = [(pid, field) for pid, field in found if pid in admitted]
         if not found:
             return []
@@ -165,12 +159,9 @@ class Assistant:
 
     def neighbours(self, hit: Hit, reach: int = 10) -> list[Hit]:
         """The passages around a hit in its paper (a list's other items), as unscored hits."""
-        rows = self.index.store.db.execute(
-            "SELECT id FROM passages WHERE doc_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
-            (hit.passage.doc_id, hit.passage.ordinal - reach, hit.passage.ordinal + reach),
-        ).fetchall()
-        found = self.index.store.passages_by_id([r[0] for r in rows])
-        return [Hit(i, p, hit.doc, 0.0) for i, p in found.items()]
+        ids = self.index.store.around(hit.passage.doc_id, hit.passage.ordinal, reach)
+        found = self.index.store.passages_by_id(ids)
+        return [Hit(i, found[i], hit.doc, 0.0) for i in ids if i in found]
 
     def stated(self, f: Frame, hits: list[Hit]) -> list[tuple[int, dict]]:
         """The record's facts that answer the frame, each with the rank of the hit whose passage states it (facts

@@ -49,6 +49,7 @@ class Jobs:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(SCHEMA)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="council-job")

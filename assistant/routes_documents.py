@@ -20,7 +20,7 @@ from assistant.auth import Admin, Engine, EngineDep, Role
 from assistant.engine import access_for
 from assistant.http_errors import IsoDate, errors
 from assistant.jobs import Job
-from index.build import delete_document, ingest_paths
+from index.opening import delete_document, ingest_paths
 from ingest.councils import normalise
 from ingest.errors import BadRequest, FileTooLarge, NotFound, UnsupportedFile
 from ingest.models import Document, Passage

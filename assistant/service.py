@@ -148,11 +148,12 @@ def serve(settings: Settings) -> None:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
         return
     # Several processes, each with its own snapshot of the index, following the others' writes (index/follow.py).
-    # The home is opened here first, so that a rebuild it needs is done once, not raced by every worker.
-    from index.search import Index
+    # The index is opened here first, so that a rebuild (or a PostgreSQL migration) it needs is done once, not
+    # raced by every worker.
+    from index.opening import open_index
 
     # Each worker reads the settings from the environment (`council serve` puts its own options there).
-    Index(settings.home, settings.model, approx_from=settings.approx_from).close()
+    open_index(settings.home, settings.model, settings.database_url, approx_from=settings.approx_from).close()
     uvicorn.run(
         "assistant.service:app_from_environment",
         factory=True,

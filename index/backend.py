@@ -49,6 +49,30 @@ class PassageStore(Protocol):
 
     def iter_passages(self) -> Iterator[tuple[int, Passage]]: ...
 
+    # What the assistant reads besides passages (ingest/reads.py holds them for both stores): the record's facts,
+    # the catalog the question's frame is checked against, boilerplate, a passage's neighbours, what a filter
+    # admits; and the connection its chat history writes on, with the driver's placeholder.
+    mark: str
+
+    @property
+    def db(self): ...
+
+    def facts(
+        self,
+        access: tuple[str, ...] = ("public",),
+        entity: str | None = None,
+        council: str | None = None,
+        doc_id: str | None = None,
+    ) -> list[dict]: ...
+
+    def catalog(self, access: tuple[str, ...] = ("public",)) -> dict: ...
+
+    def repeated(self, ids: list[int], access: tuple[str, ...] = ("public",)) -> set[int]: ...
+
+    def around(self, doc_id: str, ordinal: int, reach: int) -> list[int]: ...
+
+    def admitted(self, ids: list[int], where: str, params: tuple) -> set[int]: ...
+
 
 @runtime_checkable
 class DenseRetriever(Protocol):

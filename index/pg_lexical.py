@@ -14,6 +14,7 @@ back and tokenised again to find the tokens in order within one column, as FTS5 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from index.backend import Ranked
@@ -91,13 +92,7 @@ class PgLexical:
                 single.append(toks[0])
             elif toks:
                 phrases.append(toks)
-        dfs = {
-            r["term"]: int(r["df"])
-            for r in db.execute(
-                "SELECT term, sum(df) AS df FROM term_df WHERE term = ANY(%s) AND access = ANY(%s) GROUP BY term",
-                (list(set(single)), list(access)),
-            )
-        }
+        dfs = self._dfs(single, access)
         weighted = [(t, _idf(dfs[t], rows)) for t in single if dfs.get(t)]
         extra_ids: list[int] = []
         extra_scores: list[float] = []
@@ -136,11 +131,65 @@ class PgLexical:
         ).fetchall()
         return [(int(r["id"]), float(r["score"])) for r in found]
 
-    def _phrase(
-        self, phrase: list[str], access: tuple[str, ...], rows: int, every: int, avgdl: float, masked: bool
-    ) -> list[tuple[int, float]]:
-        """(id, score) of the readable rows holding the phrase: weighted by its occurrences, as FTS5 scores a
-        phrase, when the caller reads every row; once a row otherwise, as the default does."""
+    def _dfs(self, tokens: list[str], access: tuple[str, ...]) -> dict[str, int]:
+        """Each token's document frequency over the levels the caller may read (tokens no row holds left out)."""
+        rows = self.store.db.execute(
+            "SELECT term, sum(df) AS df FROM term_df WHERE term = ANY(%s) AND access = ANY(%s) GROUP BY term"
+            " HAVING sum(df) > 0",
+            (list(set(tokens)), list(access)),
+        )
+        return {r["term"]: int(r["df"]) for r in rows}
+
+    def idf(self, words: list[str], access: tuple[str, ...]) -> list[float]:
+        """Each word's inverse document frequency over what the caller may read, as BM25 weighs it (0: unknown);
+        a word of several tokens takes its rarest's (index.bm25.BM25.idf)."""
+        _, rows, _ = self.stats(access)
+        if not rows:
+            return [0.0 for _ in words]
+        tokens = self.store.postings.tokens(words)
+        dfs = self._dfs([t for ts in tokens for t in ts], access)
+        return [max((_idf(dfs[t], rows) for t in ts if t in dfs), default=0.0) for ts in tokens]
+
+    def mentions(self, phrase: str, access: tuple[str, ...]) -> bool:
+        """Whether a passage the caller may read holds the phrase's words in order (as FTS5 MATCH finds it)."""
+        words = re.findall(r"\w+", phrase.lower())
+        tokens = self.store.postings.tokens([" ".join(words)])[0] if words else []
+        if len(tokens) == 1:
+            return bool(self._dfs(tokens, access))
+        return bool(tokens) and bool(self._holding(tokens, access))
+
+    def coverage(self, phrases: list[str], ids: list[int], access: tuple[str, ...]) -> dict[int, float]:
+        """For each id, the share of the phrases it holds, each weighted by log(1 + N / (1 + df)) with N and df
+        counted over what the caller may read (index.bm25.BM25.coverage)."""
+        if not phrases or not ids:
+            return {i: 0.0 for i in ids}
+        _, rows, _ = self.stats(access)
+        tokens = self.store.postings.tokens(phrases)
+        single = [ts[0] for ts in tokens if len(ts) == 1]
+        dfs = self._dfs(single, access)
+        held_by: dict[str, set[int]] = {}
+        for r in self.store.db.execute(
+            "SELECT term, passage_id FROM postings WHERE term = ANY(%s) AND passage_id = ANY(%s)", (single, ids)
+        ):
+            held_by.setdefault(r["term"], set()).add(r["passage_id"])
+        weight: list[float] = []
+        holders: list[set[int]] = []
+        for ts in tokens:
+            if len(ts) == 1:
+                df, held = dfs.get(ts[0], 0), held_by.get(ts[0], set())
+            elif ts:
+                found = {r["id"] for r, _ in self._holding(ts, access)}
+                df, held = len(found), found & set(ids)
+            else:
+                df, held = 0, set()
+            weight.append(math.log(1 + max(1, rows) / (1 + df)))
+            holders.append(held)
+        total = sum(weight)
+        return {i: sum(w for w, h in zip(weight, holders, strict=True) if i in h) / total for i in ids}
+
+    def _holding(self, phrase: list[str], access: tuple[str, ...]) -> list[tuple[dict, float]]:
+        """The readable rows holding the phrase's tokens in order within one column, each with its occurrences
+        (the context's weighted as in BM25)."""
         found = self.store.db.execute(
             "SELECT p.id, p.text, p.context, p.lex_length FROM passages p JOIN documents d ON d.doc_id = p.doc_id"
             " WHERE d.access = ANY(%s) AND p.id IN (SELECT passage_id FROM postings WHERE term = ANY(%s)"
@@ -153,6 +202,14 @@ class PgLexical:
             n_text, n_context = _occurrences(text, phrase), _occurrences(context, phrase)
             if n_text or n_context:
                 held.append((r, WEIGHTS[0] * n_text + WEIGHTS[1] * n_context))
+        return held
+
+    def _phrase(
+        self, phrase: list[str], access: tuple[str, ...], rows: int, every: int, avgdl: float, masked: bool
+    ) -> list[tuple[int, float]]:
+        """(id, score) of the readable rows holding the phrase: weighted by its occurrences, as FTS5 scores a
+        phrase, when the caller reads every row; once a row otherwise, as the default does."""
+        held = self._holding(phrase, access)
         idf = _idf(len(held), rows if masked else every)
         out = []
         for r, freq in held:

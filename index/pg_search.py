@@ -16,9 +16,11 @@ import numpy as np
 from index.backend import Ranked
 from index.embed import DEFAULT_MODEL, Embedder
 from index.filters import Filters
+from index.lexical import query_terms
 from index.pg_lexical import PgLexical
 from index.pg_store import PgStore, connect
 from index.search import Hit, Timings, check, hybrid
+from ingest import record
 from ingest.errors import IndexMismatch
 
 EXACT_BELOW = 200_000  # passages below which dense search reads every vector (index.vectors.APPROX_FROM)
@@ -36,7 +38,8 @@ class PgDense:
         where, params = filters.sql(access, mark="%s")
         db = self.store.db
         q = np.asarray(query, dtype=np.float32)
-        with db.transaction():
+        # Rolled back (a savepoint inside a reading() block): the planner settings end with this query.
+        with db.transaction(force_rollback=True):
             rows = db.execute("SELECT coalesce(sum(rows), 0) AS n FROM lexical_stats").fetchone()["n"]
             if rows < self.exact_below:
                 db.execute("SET LOCAL enable_indexscan = off")
@@ -78,6 +81,13 @@ class PgIndex:
         if not built_with:
             with self.store.transaction():
                 self.store.set_meta("model", model)
+                self.store.set_meta("record_version", record.VERSION)  # an empty database's record is current
+        # The record read again when the extractors changed, as the embedded index does on opening: by one worker
+        # (the lock), the others finding it current once they hold the lock in turn.
+        with self.store.transaction():
+            self.store.lock_source(" council-record")
+            if record.refresh(self.store):
+                self.store.moved()
         self.dense = PgDense(self.store, exact_below)
         self.lexical = PgLexical(self.store)
 
@@ -87,6 +97,24 @@ class PgIndex:
     def reading(self) -> AbstractContextManager:
         """Every query of the block sees one commit's state (PostgreSQL's repeatable read)."""
         return self.store.read()
+
+    @property
+    def version(self) -> int:
+        """Commits that changed the documents, by any worker (Index.version)."""
+        return self.store.generation()
+
+    def idf(self, words: tuple[str, ...], access: tuple[str, ...] = ("public",)) -> dict[str, float]:
+        """How rare each word is in what the caller may read (Index.idf)."""
+        return dict(zip(words, self.lexical.idf(list(words), access), strict=True)) if words else {}
+
+    def mentions(self, phrase: str, access: tuple[str, ...] = ("public",)) -> bool:
+        """Whether any passage the caller may read holds the phrase (Index.mentions)."""
+        return self.lexical.mentions(phrase, access)
+
+    def coverage(self, query: str, hits: list[Hit], access: tuple[str, ...] = ("public",)) -> float:
+        """The best IDF-weighted share of the query's terms that one of the hits holds (Index.coverage)."""
+        found = self.lexical.coverage(query_terms(query), [h.id for h in hits], access)
+        return max(found.values(), default=0.0)
 
     def search(
         self,

@@ -20,6 +20,7 @@ import numpy as np
 from index.pg_lexical import Postings
 from ingest.errors import CouncilError
 from ingest.models import Document, Passage
+from ingest.reads import StoreReads
 from ingest.store import DOC_COLS, PASSAGE_COLS, passage_of, read_document, text_hash
 
 try:
@@ -81,6 +82,19 @@ def migrations(dim: int) -> tuple[tuple[int, str], ...]:
             CREATE INDEX facts_passage ON facts(passage_id);
             """,
         ),
+        (
+            2,
+            """
+            CREATE TABLE conversations (id TEXT PRIMARY KEY, scope TEXT NOT NULL, created DOUBLE PRECISION NOT NULL);
+            CREATE TABLE turns (
+                conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                turn INTEGER NOT NULL, question TEXT NOT NULL, query TEXT NOT NULL, answer TEXT NOT NULL,
+                PRIMARY KEY (conversation_id, turn)
+            );
+            -- counts the commits that changed the documents: what caches of the rows (the catalog) key on
+            INSERT INTO meta(key, value) VALUES ('generation', '0');
+            """,
+        ),
     )
 
 
@@ -115,8 +129,10 @@ def migrate(conn, dim: int) -> int:
     return version
 
 
-class PgStore:
+class PgStore(StoreReads):
     """An open store in the database at `url`; a connection per thread that uses it, closed together."""
+
+    mark = "%s"  # the driver's placeholder (ingest/reads.py)
 
     def __init__(self, url: str, dim: int) -> None:
         self.url = url
@@ -152,8 +168,11 @@ class PgStore:
 
     @contextmanager
     def read(self) -> Iterator:
-        """A repeatable-read transaction: every query inside sees one commit's state."""
+        """A repeatable-read transaction: every query inside sees one commit's state. Nested, the outer one holds."""
         conn = self.db
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            yield conn
+            return
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
             yield conn
@@ -258,6 +277,15 @@ class PgStore:
             " ON CONFLICT (term, access) DO UPDATE SET df = term_df.df + excluded.df",
             (access, sign, ids),
         )
+        self.moved()
+
+    def moved(self) -> None:
+        """Inside a transaction: count a commit that changes what the documents hold (passages, statistics, facts)."""
+        self.db.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        """Commits that changed the documents, by any worker: what caches of the rows key on."""
+        return int(self.get_meta("generation") or 0)
 
     # --- reading ----------------------------------------------------------------------------
     def documents(self, access: tuple[str, ...] = ("public",)) -> list[dict]:

@@ -125,6 +125,11 @@ class Index:
         return self.snapshots.current
 
     @property
+    def version(self) -> int:
+        """Commits that changed the documents, as this thread sees them: what caches of the rows key on."""
+        return self.snapshots.version
+
+    @property
     def vectors(self) -> VectorIndex:
         return self.snapshot.vectors
 

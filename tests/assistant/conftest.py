@@ -1,4 +1,9 @@
-"""The seed index plus one restricted paper, built once per session, and the real service on a real port."""
+"""The seed index plus one restricted paper, built once per session, and the real service on a real port.
+
+Tests marked `both_backends` run on the embedded default and on PostgreSQL (the session's server,
+tests/conftest.py): their `corpus`, `settings`, `assistant` and `http` are then those of the backend given;
+every other test sees the embedded default's.
+"""
 
 from __future__ import annotations
 
@@ -41,10 +46,28 @@ Part II exempt item: not for publication by virtue of paragraph 3 of Schedule 12
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run on the embedded default and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that reaches the corpus gets the `backend` parameter: both for the marked, else the default's
+    alone (one instance of each session fixture per backend, shared by all the tests on it)."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        params = ["embedded", "postgres"] if both else ["embedded"]
+        metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @dataclass
 class Corpus:
     home: Path
-    index: Index
+    index: Index  # or index.pg_search.PgIndex
     restricted_id: str
     seed_ids: dict[str, str]  # source file name -> doc_id
 
@@ -55,7 +78,43 @@ class Corpus:
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, seed_index: Index) -> Iterator[Corpus]:
+def corpus(backend: str, request: pytest.FixtureRequest) -> Corpus:
+    """The seeds plus one restricted paper, on the backend the test runs on."""
+    return request.getfixturevalue("pg_corpus" if backend == "postgres" else "embedded_corpus")
+
+
+def _restricted(folder: Path) -> Path:
+    secret = folder / "part2_crossings.txt"
+    secret.write_text(RESTRICTED_TEXT, encoding="utf-8")
+    return secret
+
+
+def _corpus(home: Path, index, secret: Path, seeds_dir: Path) -> Corpus:
+    seed_ids = {d["source"]: d["doc_id"] for d in index.store.documents()}
+    assert set(seed_ids) == {p.name for p in seeds_dir.glob("*.txt")}
+    restricted = [d for d in index.store.documents(("restricted",)) if d["source"] == secret.name]
+    assert len(restricted) == 1
+    return Corpus(home, index, restricted[0]["doc_id"], seed_ids)
+
+
+@pytest.fixture(scope="session")
+def pg_corpus(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, seed_vectors, embedder, new_database):
+    """The same papers in a PostgreSQL database of their own, built from the vectors `seed_index` holds."""
+    from index.pg_build import ingest_paths as pg_ingest
+    from index.pg_search import PgIndex
+
+    index = PgIndex(new_database(), embedder=seed_vectors)
+    assert len(pg_ingest(index, [seeds_dir]).added) == 5
+    index.embedder = embedder
+    secret = _restricted(tmp_path_factory.mktemp("restricted"))
+    report = pg_ingest(index, [secret], {"access": "restricted", "title": RESTRICTED_TITLE})
+    assert report.added == ["part2_crossings.txt"], report.summary()
+    yield _corpus(tmp_path_factory.mktemp("pg-service-home"), index, secret, seeds_dir)
+    index.close()
+
+
+@pytest.fixture(scope="session")
+def embedded_corpus(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, seed_index: Index) -> Iterator[Corpus]:
     """The seeds plus one restricted paper, in an index of its own (the service tests upload and delete)."""
     home = tmp_path_factory.mktemp("service-home")
     # Start from a backup of the seed index's database: its embedding cache spares embedding the seeds again,
@@ -65,21 +124,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, seed_index
     copy.close()
     index = Index(home, DEFAULT_MODEL, embedder=seed_index.embedder)
     assert index.vectors.size == len(seed_index.store.all_passage_ids())
-    secret = tmp_path_factory.mktemp("restricted") / "part2_crossings.txt"
-    secret.write_text(RESTRICTED_TEXT, encoding="utf-8")
+    secret = _restricted(tmp_path_factory.mktemp("restricted"))
     report = ingest_paths(index, [secret], {"access": "restricted", "title": RESTRICTED_TITLE})
     assert report.added == ["part2_crossings.txt"], report.summary()
-    seed_ids = {d["source"]: d["doc_id"] for d in index.store.documents()}
-    assert set(seed_ids) == {p.name for p in seeds_dir.glob("*.txt")}
-    restricted = [d for d in index.store.documents(("restricted",)) if d["source"] == secret.name]
-    assert len(restricted) == 1
-    yield Corpus(home, index, restricted[0]["doc_id"], seed_ids)
+    yield _corpus(home, index, secret, seeds_dir)
     index.close()
 
 
 @pytest.fixture(scope="session")
 def settings(corpus: Corpus) -> Settings:
-    return Settings(home=corpus.home, api_keys=API_KEYS, api_keys_file=None, max_upload_bytes=MAX_UPLOAD)
+    url = getattr(corpus.index.store, "url", "")  # PostgreSQL's; the embedded store has a path
+    return Settings(
+        home=corpus.home, database_url=url, api_keys=API_KEYS, api_keys_file=None, max_upload_bytes=MAX_UPLOAD
+    )
 
 
 @contextmanager

@@ -99,6 +99,7 @@ def over_http(url: str, key: str | None, restricted_id: str) -> dict[str, object
     return asyncio.run(main())
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("key", [None, "pub-key"])
 def test_over_http_a_public_caller_sees_no_trace_of_the_restricted_paper(mcp_url, corpus, key):
     out = over_http(mcp_url, key, corpus.restricted_id)
@@ -106,6 +107,7 @@ def test_over_http_a_public_caller_sees_no_trace_of_the_restricted_paper(mcp_url
     check_answer(out, LINK)
 
 
+@pytest.mark.both_backends
 def test_over_http_a_member_key_reads_the_restricted_paper(mcp_url, corpus):
     check_member(over_http(mcp_url, "mem-key", corpus.restricted_id), corpus.restricted_id)
 

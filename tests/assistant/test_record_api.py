@@ -12,6 +12,8 @@ import httpx
 import pytest
 from record_papers import MINUTES_MARKERS, MINUTES_TITLE, VOICE, delete, upload, upload_minutes, upload_voice
 
+pytestmark = pytest.mark.both_backends  # the record's views, on the embedded default and on PostgreSQL
+
 ROUTES = ("meetings", "recommendations", "actions", "inspections", "timeline")
 KEYS = {"anonymous": None, "public": "pub-key", "member": "mem-key", "admin": "adm-key"}
 PUBLIC_ROLES = ("anonymous", "public")

@@ -62,12 +62,12 @@ def alive(http: httpx.Client) -> None:
 # --- health and auth -------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
 def test_health_counts_only_what_the_role_may_see(http, corpus, role):
     levels = ("public", "restricted") if SEES_RESTRICTED[role] else ("public",)
-    docs, passages = corpus.index.store.db.execute(
-        f"SELECT COUNT(*), SUM(passage_count) FROM documents WHERE access IN ({','.join('?' for _ in levels)})", levels
-    ).fetchone()
+    listed = corpus.index.store.documents(levels)
+    docs, passages = len(listed), sum(d["passage_count"] for d in listed)
     r = http.get("/health", headers=auth(role))
     assert r.json() == {"status": "ok", "documents": docs, "passages": passages, "model": DEFAULT_MODEL}
     assert docs == (6 if SEES_RESTRICTED[role] else 5)
@@ -95,6 +95,7 @@ def test_a_bearer_token_works_like_x_api_key(http, corpus):
 # --- /ask and /chat --------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
 def test_ask_answers_the_autism_question_with_citations(http, role):
     r = http.post("/ask", json={"question": AUTISM}, headers=auth(role))
@@ -108,12 +109,14 @@ def test_ask_answers_the_autism_question_with_citations(http, role):
     assert a["timings"]["total_ms"] > 0
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
 def test_ask_declines_what_the_papers_do_not_say(http, role):
     a = http.post("/ask", json={"question": BINS}, headers=auth(role)).json()
     assert a["abstained"] and a["citations"] == []
 
 
+@pytest.mark.both_backends
 def test_every_citation_opens_in_context(http):
     a = http.post("/ask", json={"question": AUTISM}).json()
     for c in a["citations"]:
@@ -121,6 +124,7 @@ def test_every_citation_opens_in_context(http):
         assert v["passage"]["text"] == c["text"] and v["document"]["source"] == c["source"]
 
 
+@pytest.mark.both_backends
 def test_ask_filters_apply_inside_retrieval(http, corpus):
     autism_doc = corpus.seed_ids[AUTISM_SOURCE]
     a = http.post("/ask", json={"question": AUTISM, "filters": {"doc_id": autism_doc}, "k": 4}).json()
@@ -132,6 +136,7 @@ def test_ask_filters_apply_inside_retrieval(http, corpus):
     assert all(c["date"] >= "2022-01-01" for c in a["citations"] + a["related"])
 
 
+@pytest.mark.both_backends
 def test_chat_continues_a_conversation_only_within_its_scope(http, corpus):
     first = http.post("/chat", json={"question": AUTISM}, headers=auth("member")).json()
     cid = first["conversation_id"]
@@ -150,6 +155,7 @@ def test_chat_continues_a_conversation_only_within_its_scope(http, corpus):
 # --- /search ---------------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("role", ROLES)
 def test_search_ranks_passages(http, role, mode):
@@ -160,6 +166,7 @@ def test_search_ranks_passages(http, role, mode):
     assert AUTISM_SOURCE in {h["source"] for h in hits}
 
 
+@pytest.mark.both_backends
 def test_search_filters(http, corpus):
     docs = {d["source"]: d for d in http.get("/documents").json()}
     doc_type = docs[AUTISM_SOURCE]["doc_type"]
@@ -175,6 +182,7 @@ def test_search_filters(http, corpus):
 # --- /documents ------------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
 def test_documents_lists_what_the_role_may_see(http, corpus, role):
     docs = http.get("/documents", headers=auth(role)).json()
@@ -184,6 +192,7 @@ def test_documents_lists_what_the_role_may_see(http, corpus, role):
     assert (corpus.restricted_id in ids) is SEES_RESTRICTED[role]
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ROLES)
 def test_a_document_and_a_passage_in_its_context(http, corpus, role):
     doc_id = corpus.seed_ids[AUTISM_SOURCE]
@@ -208,6 +217,7 @@ def test_a_document_and_a_passage_in_its_context(http, corpus, role):
 # --- restricted papers -----------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", PUBLIC_ROLES)
 def test_a_restricted_paper_leaves_no_trace_for_a_public_caller(http, corpus, role):
     h, rid = auth(role), corpus.restricted_id
@@ -234,6 +244,7 @@ def test_a_restricted_paper_leaves_no_trace_for_a_public_caller(http, corpus, ro
             assert marker not in text
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("role", ["member", "admin"])
 def test_a_member_reads_the_restricted_paper(http, corpus, role):
     h, rid = auth(role), corpus.restricted_id
@@ -323,6 +334,7 @@ def test_unknown_routes_and_methods_are_json(http):
 # --- uploads and deletes ---------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 def test_an_admin_uploads_reads_and_deletes_a_paper(http, corpus):
     text = "# Winter gritting plan\n\n1. The council will refill 1,234 grit bins on Quillon Road before December.\n"
     form = {"title": "Winter gritting plan", "date": "2023-11-01", "body": "Cabinet", "access": "restricted"}
@@ -351,6 +363,7 @@ def test_an_admin_uploads_reads_and_deletes_a_paper(http, corpus):
     assert doc_id not in {h["doc_id"] for h in hits}
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize(
     "name,data,status,reason",
     [
@@ -395,6 +408,7 @@ def test_openapi_describes_every_route(http):
     assert http.get("/docs").status_code == 200
 
 
+@pytest.mark.both_backends
 def test_concurrent_requests_are_served(http):
     calls = [("POST", "/ask", {"question": AUTISM}), ("GET", "/search?q=foster+carers", None),
              ("GET", "/documents", None), ("POST", "/chat", {"question": BINS})] * 4  # fmt: skip

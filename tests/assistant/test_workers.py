@@ -1,7 +1,7 @@
 """Several server processes on one home: `council serve` and `council serve --workers 2`, real processes on loopback.
 
 An upload through one is found through the other; a background job's status is answered by any worker; a delete
-through one is gone from the other.
+through one is gone from the other. On both backends: one home, or one PostgreSQL database (COUNCIL_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ def free_ports(n: int) -> list[int]:
 
 
 @contextmanager
-def serving(home: Path, *commands: tuple[str, ...]) -> Iterator[list[str]]:
+def serving(where: dict[str, str], *commands: tuple[str, ...]) -> Iterator[list[str]]:
     """`council serve` with each command's options, each in a process of its own on a free loopback port, all
-    started at once (their start-ups overlap); yields their URLs once every /health answers."""
-    env = {**os.environ, "COUNCIL_HOME": str(home), "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
+    started at once (their start-ups overlap); yields their URLs once every /health answers.
+    `where`: COUNCIL_HOME, and COUNCIL_DATABASE_URL for PostgreSQL."""
+    env = {**os.environ, **where, "COUNCIL_API_KEYS": API_KEYS, "COUNCIL_LLM_MODEL": ""}
     procs, urls = [], []
     try:
         for extra, port in zip(commands, free_ports(len(commands)), strict=True):
@@ -82,16 +83,31 @@ def found(url: str, marker: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, corpus, copy_database) -> Path:
-    """A copy of the service's home, opened once here: its FAISS and BM25 files are written before the servers
-    start together, so no two of them rebuild the same files at once."""
+def home(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Where the servers keep the papers: a copy of the service tests' home, or a PostgreSQL database of its own
+    holding one seed paper (from the seed index's vectors: the model does not read it again). The copied home is
+    opened once here: its FAISS and BM25 files are written before the servers start together, so no two of them
+    rebuild the same files at once."""
     folder = tmp_path_factory.mktemp("workers-home")
-    copy_database(corpus.index.store.db, folder / "council.db")
+    if backend == "postgres":
+        from index.pg_build import ingest_paths
+        from index.pg_search import PgIndex
+
+        url = request.getfixturevalue("new_database")()
+        index = PgIndex(url, embedder=request.getfixturevalue("seed_vectors"))
+        try:
+            assert ingest_paths(index, [request.getfixturevalue("seeds_dir") / "004_a930b2b3540043e5.txt"]).added
+        finally:
+            index.close()
+        return {"COUNCIL_HOME": str(folder), "COUNCIL_DATABASE_URL": url}
+    corpus = request.getfixturevalue("corpus")
+    request.getfixturevalue("copy_database")(corpus.index.store.db, folder / "council.db")
     Index(folder, embedder=corpus.index.embedder).close()
-    return folder
+    return {"COUNCIL_HOME": str(folder)}
 
 
-def test_writes_through_one_server_reach_the_other(home: Path) -> None:
+@pytest.mark.both_backends
+def test_writes_through_one_server_reach_the_other(home: dict[str, str]) -> None:
     with serving(home, (), ("--workers", "2")) as (one, two):
         assert not found(two, "Wexcombe")
         upload = {"file": ("wexcombe.txt", paper("Wexcombe"))}

@@ -241,3 +241,29 @@ def test_a_bad_database_url_is_one_line_and_exit_2(tmp_path):
         run = subprocess.run([*council, "search", "caseloads"], cwd=ROOT, env=env, capture_output=True, text=True)
         assert run.returncode == 2, run.stderr
         assert run.stderr.strip().count("\n") == 0 and says in run.stderr, run.stderr
+
+
+def test_postgres_reads_the_record_again_when_the_extractors_change(seeds_dir, seed_vectors, embedder, new_database):
+    """As the embedded index does on opening (ingest.record.refresh): facts of an older version are replaced by
+    what the extractors read from the stored passages, and the commit count moves so caches read them again."""
+    from index.pg_search import PgIndex
+
+    url = new_database()
+    index = PgIndex(url, embedder=seed_vectors)
+    try:
+        pg_build.ingest_paths(index, [seeds_dir / "003_1f49fae26ba8eadd.txt"])
+        want = index.store.facts()
+        assert want and index.store.get_meta("record_version")
+        with index.store.transaction():
+            index.store.db.execute("DELETE FROM facts")
+            index.store.set_meta("record_version", "an older one")
+        generation = index.store.generation()
+    finally:
+        index.close()
+    again = PgIndex(url, embedder=embedder)
+    try:
+        strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
+        assert strip(again.store.facts()) == strip(want)
+        assert again.store.generation() == generation + 1
+    finally:
+        again.close()
