@@ -41,6 +41,8 @@ SPENDING = re.compile(
 )
 MONEY = re.compile(r"£\s*\d|\b\d[\d,.]*\s*(million|billion|bn|m|k)\b", re.I)
 _COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Board|Forum|Partnership))\b")
+# "Kent's Scrutiny Committee": the owner named before a body is not part of the body's name.
+_OWNER = re.compile(r"^(?:[A-Z][\w&-]*\s+){0,3}[A-Z][\w&-]*['’]s\s+(?=\S+\s+\S)")
 
 
 class Answerer(Protocol):
@@ -115,6 +117,7 @@ def _unknown_bodies(question: str, catalog: Catalog, hits: list[Hit]) -> list[st
     out = []
     for m in _COMMITTEE.finditer(question):
         name = re.sub(r"^(The|A|An|Did|Does|What|Which|When|Who|How)\s+", "", m.group(1).strip())
+        name = _OWNER.sub("", name)
         core = name.lower()
         if core and core not in bodies and core not in seen:
             out.append(name)

@@ -44,6 +44,14 @@ def test_a_committee_no_paper_names_declines(assistant):
     assert "Transport Scrutiny Committee" in reason
 
 
+def test_a_committee_named_with_its_councils_possessive_is_the_committee(assistant):
+    """"Buckinghamshire's Children's Select Committee" is the Children's Select Committee, which the seeds hold."""
+    question = "Who contributed to the home to school transport item at Buckinghamshire's Children's Select Committee?"
+    assert _reason(assistant, question) is None
+    reason = _reason(assistant, "What did Buckinghamshire's Transport Scrutiny Committee say about caseloads?")
+    assert "Transport Scrutiny Committee" in reason and "Buckinghamshire's" not in reason
+
+
 def test_since_a_year_does_not_need_the_year_in_a_passage(assistant):
     reason = _reason(assistant, "How has the number of agency social workers in Buckinghamshire changed since 1999?")
     assert reason is None or "1999" not in reason
