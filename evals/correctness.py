@@ -16,13 +16,15 @@ _SPACE = re.compile(r"\s+")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
+# A table cell's edge or a label's colon separates as a space does: "care leavers | Good" states "care leavers: good".
+_SEPARATOR = re.compile(r"\s*\|\s*|:(?=\s)")
 _PUNCT = str.maketrans("", "", string.punctuation + "\u2018\u2019\u201c\u201d\u2013\u2014\u00a3")
 
 
 def normalise_fact(text: str) -> str:
     """Lowercase, unify quotes and dashes, "1,000" -> "1000", "per cent" -> "%", "three-year" -> "three year",
-    "20th October" -> "20 october"."""
-    text = strip_markers(text).lower().translate(_UNIFY)
+    "20th October" -> "20 october", "Grade | Good" and "grade: good" -> "grade good"."""
+    text = _SEPARATOR.sub(" ", strip_markers(text).lower().translate(_UNIFY))
     text = _WORD_HYPHEN.sub(" ", _PERCENT.sub("%", _THOUSANDS.sub("", text)))
     text = _ORDINAL.sub(r"\1", text)
     return _SPACE.sub(" ", text).strip()

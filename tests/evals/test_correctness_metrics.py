@@ -26,6 +26,10 @@ def test_a_day_with_an_ordinal_is_the_same_day():
     assert fact_found("1st April 2021", "from 1 April 2021")
     assert not fact_found("20 October", "the 2nd October meeting")
     assert not fact_found("4 weeks", "the 4th week")
+    # a table row or a label states its cells as a sentence would; a time's colon is not a label's
+    assert fact_found("care leavers: good", "The experiences and progress of care leavers | Good. [1]")
+    assert fact_found("Overall effectiveness Good", "Overall effectiveness | | Good")
+    assert not fact_found("10 30", "at 10:30")
 
 
 def test_token_f1_squad_style():
