@@ -10,7 +10,7 @@ from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.frame import Catalog, Frame, Premise, asks, frame, premise
-from assistant.from_record import lead_with_record, plan_actions, record_facts, record_hits
+from assistant.from_record import lead_with_record, named_areas, plan_actions, record_facts, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
@@ -173,7 +173,10 @@ class Assistant:
         asked = {r["field"] for r in facts[:1]} | {
             r["field"] for r in facts if FIELD_WORDS.get(r["field"], "#") in f.question.lower()
         }
-        return [(rank[r["passage_id"]], r) for r in facts if r["passage_id"] in rank and r["field"] in asked]
+        # A sub-judgement whose area the question names ("care leavers") is asked for, whatever field led.
+        areas = named_areas(f, facts)
+        wanted = [r for r in facts if r["field"] in asked or r["id"] in areas]
+        return [(rank[r["passage_id"]], r) for r in wanted if r["passage_id"] in rank]
 
     def plan_actions(self, hit: Hit) -> list[tuple[Hit, dict[str, str]]]:
         """The record's actions of the plan item a hit is: from the hit's own paper, which the caller may read."""

@@ -35,7 +35,11 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("meeting", ("vote",), _cue(r"\bvot(e|ed|ing)\b|\bagainst\b|\babstain")),
     ("meeting", ("resolution",), _cue(r"\bresolv|\bdecided\b|\bagreed\b")),
     ("inspection", ("lead_inspector", "inspector"), _cue(r"\blead inspector\b|\bled\b|\binspectors? (was|were)\b")),
-    ("inspection", ("overall", "judgement"), _cue(r"\bjudge?ment|\bgrade|\brat(ed?|ing)\b|\boverall|\bverdict")),
+    (
+        "inspection",
+        ("overall", "judgement"),
+        _cue(r"\bjudge?ment|\bjudged?\b|\bgrade|\brat(ed?|ing)\b|\boverall|\bverdict"),
+    ),
     ("inspection", ("overall",), _cue(r"\boutcome")),
     ("inspection", ("start", "end"), _cue(r"\bwhen\b.*\b(inspect|visit)|\binspection dates?\b|\bfieldwork\b")),
     ("inspection", ("improvement", "priority_action"), _cue(r"\bimprove|\bweakness|\bpriority action")),
@@ -137,6 +141,36 @@ def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[di
         if chosen:
             return chosen  # the most specific ask the record answers
     return []
+
+
+# Words every area of a judgement table shares ("The experiences and progress of children ..."): naming them
+# names no area.
+_AREA_COMMON = terms("the experiences and progress of children who")
+_AREA_OPENING = re.compile(r"^(the )?experiences and progress of ")
+
+
+def _area_words(fact: dict) -> frozenset[str]:
+    return terms(fact["detail"]) - _AREA_COMMON if fact["field"] == "judgement" and fact.get("detail") else frozenset()
+
+
+def named_areas(frame: Frame, facts: list[dict]) -> set[int]:
+    """The ids of the sub-judgements whose area the question names ("help and protection", "care leavers"): at
+    least half of the area's own words are among the question's focus words; an area whose words another named
+    area of the paper holds all of is named only in its own words ("care leavers" does not name "children in care";
+    "children in care and care leavers" names both)."""
+    focus = terms(" ".join(frame.focus))
+    asked = " ".join(frame.question.lower().split())
+    named = [f for f in facts if (own := _area_words(f)) and len(own & focus) >= len(own) / 2]
+
+    def own_words_used(f: dict) -> bool:
+        return _AREA_OPENING.sub("", " ".join(f["detail"].lower().split())) in asked
+
+    return {
+        f["id"]
+        for f in named
+        if own_words_used(f)
+        or not any(g["doc_id"] == f["doc_id"] and _area_words(f) < _area_words(g) for g in named)
+    }
 
 
 def plan_actions(hit: Hit, store: Store, access: tuple[str, ...]) -> list[tuple[Hit, dict[str, str]]]:

@@ -67,3 +67,14 @@ def test_a_judgement_question_that_names_no_inspectorate_is_answered_from_the_in
     # "the overall judgement for X's children's services" is an inspection's, though it names no Ofsted or visit.
     answer = assistant.ask("What was the overall judgement for West Berkshire's children's services in 2015?")
     assert answer.sentences[0].text.startswith("The overall judgement is that children’s services are inadequate")
+
+
+CARE_LEAVERS = [r for r in ROWS if r["care_leavers_grade"] in ("outstanding", "good", "requires improvement")]
+
+
+@pytest.mark.parametrize("row", CARE_LEAVERS, ids=[r["file"] for r in CARE_LEAVERS])
+def test_a_sub_judgement_the_question_names_is_stated_with_its_grade(assistant, row):
+    # The question names the area ("care leavers"), not the word "judgement": the record's row for it is stated.
+    answer = assistant.ask(f"How did Ofsted judge {_council(row)}'s services for care leavers in {_year(row)}?")
+    grade = row["care_leavers_grade"]
+    assert any("care leavers" in s.text.lower() and grade in s.text.lower() for s in answer.sentences), answer.text
