@@ -10,7 +10,7 @@ from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.frame import Catalog, Frame, Premise, asks, frame, premise
-from assistant.from_record import lead_with_record, named_areas, plan_actions, record_facts, record_hits
+from assistant.from_record import LISTED_FIELDS, lead_with_record, named_areas, plan_actions, record_facts, record_hits
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
@@ -129,7 +129,10 @@ class Assistant:
         t0 = time.perf_counter()
         ranked = rerank(f, hits) if self.rerank else hits
         if self.rerank:
-            ranked = lead_with_record(ranked, self._record_hits(f, hits, access, filters))
+            found, fields = self._record_hits(f, hits, access, filters)
+            ranked = lead_with_record(ranked, found)
+            if f.slot == "general" and len(found) > 1 and fields <= LISTED_FIELDS:
+                f = replace(f, slot="list")  # "what did Ofsted say needed to improve": the record's items, listed
             # A copyright line or a publisher's address repeated across papers answers nothing; nor does a paper's
             # own copyright line ("© Crown copyright 2026"), which its year makes unlike the others'.
             boilerplate = self.index.store.repeated([h.id for h in ranked[: k + 10]], access)
@@ -140,22 +143,23 @@ class Assistant:
 
     def _record_hits(
         self, f: Frame, candidates: list[Hit], access: tuple[str, ...], filters: Filters | None = None
-    ) -> list[Hit]:
-        """The passages the record's matching facts cite, as hits (the search's own, when it found them); only
-        those the caller's filters admit, as a filtered search returns no passage outside them."""
+    ) -> tuple[list[Hit], set[str]]:
+        """The passages the record's matching facts cite, as hits (the search's own, when it found them), and the
+        facts' fields; only those the caller's filters admit, as a filtered search returns no passage outside them."""
         found = record_hits(f, self.index.store, access)
         if found and filters:
             store = self.index.store
             admitted = store.admitted([pid for pid, _ in found], *filters.sql(access, mark=store.mark))
             found = [(pid, field) for pid, field in found if pid in admitted]
         if not found:
-            return []
+            return [], set()
         known = {h.id: h for h in candidates}
         missing = [pid for pid, _ in found if pid not in known]
         passages = self.index.store.passages_by_id(missing)
         docs = self.index.store.doc_info(list({p.doc_id for p in passages.values()}))
         extra = {pid: Hit(pid, p, docs[p.doc_id], 0.0) for pid, p in passages.items()}
-        return [known.get(pid) or extra[pid] for pid, _ in found if pid in known or pid in extra]
+        kept = [(pid, field) for pid, field in found if pid in known or pid in extra]
+        return [known.get(pid) or extra[pid] for pid, _ in kept], {field for _, field in kept}
 
     def neighbours(self, hit: Hit, reach: int = 10) -> list[Hit]:
         """The passages around a hit in its paper (a list's other items), as unscored hits."""

@@ -17,6 +17,8 @@ from ingest.parents import REACH, item_number, sub_number
 from ingest.store import Store
 
 MAX_PASSAGES = 6  # of the record's, put first
+# Fields a paper gives as a list of items (areas to improve, strengths, recommendations): answered as a list.
+LISTED_FIELDS = frozenset({"improvement", "priority_action", "strength", "text"})
 
 
 def _cue(pattern: str) -> re.Pattern[str]:

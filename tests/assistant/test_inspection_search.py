@@ -77,4 +77,15 @@ def test_a_sub_judgement_the_question_names_is_stated_with_its_grade(assistant, 
     # The question names the area ("care leavers"), not the word "judgement": the record's row for it is stated.
     answer = assistant.ask(f"How did Ofsted judge {_council(row)}'s services for care leavers in {_year(row)}?")
     grade = row["care_leavers_grade"]
-    assert any("care leavers" in s.text.lower() and grade in s.text.lower() for s in answer.sentences), answer.text
+    assert any("care leavers" in s.text.lower() and grade in s.text.lower() for s in answer.sentences), answer.answer
+
+
+def test_what_an_inspection_said_to_improve_is_answered_with_every_item_the_record_holds(assistant):
+    # Asked in general words ("what did Ofsted say ... needed to improve"), not as a list: the record's items, all.
+    answer = assistant.ask("What did Ofsted say Medway's children's services needed to improve in 2023?")
+    store = assistant.index.store
+    items = [r for r in store.facts(("public",), entity="inspection") if r["field"] == "improvement"]
+    medway = [r["value"] for r in items if "medway" in (r["council"] or "").lower()]
+    assert len(medway) >= 2
+    said = " ".join(answer.answer.split())
+    assert all(" ".join(v.split()) in said for v in medway), answer.answer
