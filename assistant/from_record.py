@@ -50,6 +50,8 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("recommendation", ("status",), _cue(r"\brecommend.*\b(accepted|implemented|status|happened|became)")),
     ("action", ("action", "owner", "due", "status"), _cue(r"\bactions?\b|\baction plan\b|\bwho is responsible\b")),
 )
+# "What must they urgently improve?", "the areas for priority action": the priority actions before the other areas.
+_URGENT = re.compile(r"\burgent|\bpriorit", re.I)
 _RECORD_WORDS = terms("recommendation recommend action plan improvement strength priority resolved decided agreed ask")
 _INSPECTION_WORDS = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
 _MEETING_WORDS = re.compile(r"\b(meeting|minutes|committee|cabinet|council|panel|board)\b", re.I)
@@ -139,7 +141,9 @@ def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[di
         if frame.temporal == "latest" and chosen:
             newest = max((r["part_date"] or r["date"] or "") for r in chosen)
             chosen = [r for r in chosen if (r["part_date"] or r["date"] or "") == newest]
-        chosen.sort(key=lambda r: (fields.index(r["field"]), r["part_date"] or r["date"] or "", r["id"]))
+        urgent = fields == ("improvement", "priority_action") and _URGENT.search(frame.question)
+        order = fields[::-1] if urgent else fields
+        chosen.sort(key=lambda r: (order.index(r["field"]), r["part_date"] or r["date"] or "", r["id"]))
         if chosen:
             return chosen  # the most specific ask the record answers
     return []
