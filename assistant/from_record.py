@@ -91,6 +91,10 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda r: -share[r["id"]])
 
 
+# A joint inspection is each inspectorate's: "Ofsted and CQC" is Ofsted's, and CQC's.
+_JOINT = re.compile(r"\s+and\s+|\s*&\s*|,\s*")
+
+
 def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
 
@@ -99,7 +103,7 @@ def _matches(frame: Frame, row: dict, by_doc: dict[str, list[dict]]) -> bool:
     """Whether a fact is about the meeting, body, council and time the question names."""
     if frame.councils and row["council"] not in frame.councils:
         return False
-    if frame.bodies and row["body"] not in frame.bodies:
+    if frame.bodies and not {row["body"], *_JOINT.split(row["body"] or "")} & set(frame.bodies):
         return False
     date = row["part_date"] or row["date"]
     if frame.dates and date not in frame.dates:

@@ -89,3 +89,26 @@ def test_what_an_inspection_said_to_improve_is_answered_with_every_item_the_reco
     assert len(medway) >= 2
     said = " ".join(answer.answer.split())
     assert all(" ".join(v.split()) in said for v in medway), answer.answer
+
+
+def test_a_joint_inspection_is_found_under_either_inspectorate(assistant):
+    # "Ofsted" named: the area SEND report of "Ofsted and CQC" is Ofsted's too; its lead inspector is stated first.
+    answer = assistant.ask("Which Ofsted inspector led Bedford Borough's area SEND inspection?")
+    leads = [
+        r["value"]
+        for r in assistant.index.store.facts(("public",), entity="inspection")
+        if r["field"] == "lead_inspector" and "bedford" in (r["council"] or "").lower()
+    ]
+    assert leads and leads[0] in answer.sentences[0].text, answer.answer
+
+
+def test_the_priority_actions_come_first_when_the_question_asks_what_is_urgent(assistant):
+    answer = assistant.ask("What are the areas for priority action in North Northamptonshire's 2024 SEND inspection?")
+    facts = assistant.index.store.facts(("public",), entity="inspection")
+    priority = [
+        " ".join(r["value"].split()).rstrip(".")
+        for r in facts
+        if r["field"] == "priority_action" and "northamptonshire" in (r["council"] or "").lower()
+    ]
+    first = " ".join(answer.sentences[0].text.split()).split(" | ")[-1].rstrip(".")  # its cell, past the row's labels
+    assert priority and len(first) > 40 and any(first in p for p in priority), answer.answer
