@@ -83,7 +83,7 @@ class QuestionVectors:
 
 
 def test_postgres_ranks_every_dev_question_as_the_default_does(seed_index, pg_seed_index, embedder):
-    """The same top 5 passages, in order, with the same scores to float32 rounding, for all 249 dev questions,
+    """The same top 5 passages, in order, with the same scores to float32 rounding, for every dev question,
     in each mode."""
     vectors = QuestionVectors(embedder)
     seed_index.embedder = pg_seed_index.embedder = vectors
