@@ -22,7 +22,7 @@ def assistants(seed_index, pg_seed_index, tmp_path_factory) -> tuple[Assistant, 
 def test_postgres_answers_the_dev_questions_as_the_default_does(assistants):
     questions = dev_questions(EVERY)
     differ, _, _ = compare(*assistants, questions)
-    assert len(questions) == 42 and differ == []
+    assert len(questions) == 43 and differ == []
 
 
 def test_both_stores_read_the_same_record(seed_index, pg_seed_index, monkeypatch):
