@@ -45,7 +45,11 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("inspection", ("overall",), _cue(r"\boutcome")),
     ("inspection", ("start", "end"), _cue(r"\bwhen\b.*\b(inspect|visit)|\binspection dates?\b|\bfieldwork\b")),
     ("inspection", ("improvement", "priority_action"), _cue(r"\bimprove|\bweakness|\bpriority action")),
-    ("inspection", ("strength",), _cue(r"\bstrengths?\b|\beffective\b|\bgoing well\b")),
+    (
+        "inspection",
+        ("strength",),
+        _cue(r"\bstrengths?\b|\beffective\b|\b(going|doing|done|working|works?) well\b|\b(is|was|are|were) working\b"),
+    ),
     ("recommendation", ("text",), _cue(r"\brecommend")),
     ("recommendation", ("status",), _cue(r"\brecommend.*\b(accepted|implemented|status|happened|became)")),
     ("action", ("action", "owner", "due", "status"), _cue(r"\bactions?\b|\baction plan\b|\bwho is responsible\b")),
@@ -57,9 +61,13 @@ _INSPECTION_WORDS = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
 _MEETING_WORDS = re.compile(r"\b(meeting|minutes|committee|cabinet|council|panel|board)\b", re.I)
 
 
+# "Despite the poor overall outcome, what ... was working?": a concession sets the scene; the ask comes after it.
+_CONCESSION = re.compile(r"^\s*(despite|although|though|even though|whilst)\b[^,?]*,\s*", re.I)
+
+
 def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
     """What of the record the question asks for: (entity, fields), most specific first."""
-    q = frame.question
+    q = _CONCESSION.sub("", frame.question)
     out = []
     for entity, fields, cue in _WANTS:
         if not cue.search(q):

@@ -112,3 +112,23 @@ def test_the_priority_actions_come_first_when_the_question_asks_what_is_urgent(a
     ]
     first = " ".join(answer.sentences[0].text.split()).split(" | ")[-1].rstrip(".")  # its cell, past the row's labels
     assert priority and len(first) > 40 and any(first in p for p in priority), answer.answer
+
+
+def _strengths(assistant: Assistant, council: str) -> list[str]:
+    facts = assistant.index.store.facts(("public",), entity="inspection")
+    return [" ".join(r["value"].split()) for r in facts if r["field"] == "strength" and council in r["council"].lower()]
+
+
+@pytest.mark.parametrize(
+    "question, council",
+    [
+        ("What was Dudley's local area partnership doing well, according to its area SEND inspection?", "dudley"),
+        # A concession sets the scene ("overall" there asks for no judgement); the ask comes after it.
+        ("Despite the overall outcome, what did inspectors find was working in Oldham's SEND services?", "oldham"),
+    ],
+)
+def test_what_was_going_well_is_answered_with_the_inspections_strengths(assistant, question, council):
+    strengths = _strengths(assistant, council)
+    answer = assistant.ask(question)
+    first = " ".join(answer.sentences[0].text.split()).removeprefix("◼ ").removeprefix("▪ ")
+    assert strengths and any(first.rstrip(".") in s for s in strengths), answer.answer
