@@ -30,6 +30,14 @@ COUNT = re.compile(
     r"thousand|million)\b",
     re.I,
 )
+# "3 to 7 March 2025", "13-17 November", "March 2025": a day, a range of days or a month is no amount; nor is an
+# age ("young people aged 16 and 17") the number of anything.
+_DATED = re.compile(
+    r"\baged\s+\d+(?:\s*(?:to|and|-|–)\s*\d+)?\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:to|-|–|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:{_MONTHS})\b(?:\s+\d{{4}})?|"
+    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?|\b(?:{_MONTHS})\s+\d{{4}}\b",
+    re.I,
+)
 _MONTH_YEAR = re.compile(rf"\b({_MONTHS})\s+((?:19|20)\d{{2}})\b", re.I)
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s?[-/–]\s?((?:19|20)?\d{2})\b")
 _NUMBERED = re.compile(r"\b(amendment|recommendation|action|item|motion|priority)\s+(\d{1,2}(?:\.\d{1,2})?)\b", re.I)
@@ -39,6 +47,7 @@ SPENDING = re.compile(
     r"\b(spend|cost|budget|funding|overspend)\b.*\bhow much\b",
     re.I,
 )
+_DURATION = re.compile(r"\bhow long\b", re.I)
 MONEY = re.compile(r"£\s*\d|\b\d[\d,.]*\s*(million|billion|bn|m|k)\b", re.I)
 _COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Board|Forum|Partnership))\b")
 # "Kent's Scrutiny Committee": the owner named before a body is not part of the body's name.
@@ -172,19 +181,26 @@ def sentence_focus(frame: Frame, hit: Hit, weights: dict[str, float] | None = No
     best = 0.0
     for _, raw in sentences(p.text) or [(0, p.text)]:
         s = tidy(raw)  # a paragraph's own number is not a figure
-        if shows is not None and not shows.search(s):
+        if shows is not None and not (holds_amount(shows, s) if frame.slot == "figure" else shows.search(s)):
             continue
         best = max(best, sum(weigh[w] for w in focus & (terms(s) | context)) / total)
     return best
 
 
+def holds_amount(shows: re.Pattern[str], sentence: str) -> bool:
+    """Whether a sentence holds what `shows` matches outside its dates and ages ("Inspection dates: 3 to 7 March
+    2025" counts nothing)."""
+    return bool(shows.search(_DATED.sub(" ", sentence)))
+
+
 def asked_amount(frame: Frame) -> re.Pattern[str] | None:
     """What a sentence must hold to give the amount a question asks for: money for "how much was spent", a
-    count for "how many"; None for a question that asks for no amount."""
+    number for "how many" or "what was the average"; None for a question that asks for no amount, or for a
+    duration, which two dates give ("how long was there between the two inspections?")."""
     if frame.slot == "figure" and SPENDING.search(frame.question):
         return MONEY
-    if frame.slot == "figure" and COUNTING.search(frame.question):
-        return COUNT
+    if frame.slot == "figure" and not _DURATION.search(frame.question):
+        return COUNT  # "what was the average caseload": a number, which "most children" does not give
     return None
 
 

@@ -169,6 +169,28 @@ def test_how_much_was_spent_needs_an_amount_of_money_not_a_headcount():
     assert not MONEY.search("118 were agency staff (35%)")
 
 
+def test_a_count_is_not_read_from_dates_or_ages():
+    from assistant.answerer import COUNT, holds_amount
+
+    for said in ("Inspection dates: 13 to 17 November 2023", "Dates of previous inspection: 23 to 27 May 2016.",
+                 "Young people aged 16 and 17 who are homeless receive a prompt response.",
+                 "The visit took place in March 2025 and on 4 April."):  # fmt: skip
+        assert COUNT.search(said) and not holds_amount(COUNT, said), said
+    for said in ("1,734 children were in need on 30 September 2014.", "Caseloads averaged 18 children in May 2023.",
+                 "Aged 16 and over, 45 young people left care."):  # fmt: skip
+        assert holds_amount(COUNT, said), said
+
+
+def test_a_figure_question_needs_a_number_in_its_answer_but_a_duration_may_come_from_dates():
+    from assistant.answerer import COUNT, asked_amount
+
+    catalog = Catalog()
+    assert asked_amount(frame("What was the average caseload of a social worker in 2023?", catalog)) is COUNT
+    assert asked_amount(frame("How many children had a child protection plan?", catalog)) is COUNT
+    assert asked_amount(frame("How long was there between the previous inspection and this one?", catalog)) is None
+    assert asked_amount(frame("Who chaired the meeting?", catalog)) is None
+
+
 def test_a_copyright_line_is_never_an_answer():
     from assistant.engine import _COPYRIGHT
 
