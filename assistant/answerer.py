@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.extractive import sentences, terms, tidy
-from assistant.frame import Catalog, Frame
+from assistant.frame import Catalog, Frame, inspection_cue
 from assistant.models import Answer
 from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
@@ -223,7 +223,7 @@ def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Cal
     unknown = [b for b in _unknown_bodies(frame.asked, catalog, top) if not mentioned(b)]
     if unknown:
         return f"no indexed paper is from or mentions {', '.join(unknown)}"
-    missed = _inspection_not_held(frame, catalog)
+    missed = _inspection_not_held(frame, catalog) or _inspection_kind_not_held(frame, catalog, top)
     if missed:
         return missed
     return None
@@ -239,6 +239,28 @@ def _inspection_not_held(frame: Frame, catalog: Catalog) -> str | None:
         held = catalog.inspections.get(council)
         if held and asked and not asked & held:
             return f"no indexed inspection of {council} in {', '.join(map(str, sorted(asked)))}"
+    return None
+
+
+# A full inspection the frame names, and the kinds the record gives such a report (a monitoring or focused visit is
+# left out: other papers report those more often than the inspectorate's own letter is indexed).
+_KINDS = {
+    "ILACS": frozenset({"ILACS", "single inspection framework", "re-inspection"}),
+    "area SEND inspection": frozenset({"area SEND", "joint area SEND"}),
+}
+
+
+def _inspection_kind_not_held(frame: Frame, catalog: Catalog, top: list[Hit]) -> str | None:
+    """A named council's inspection of a named kind, when the record holds that council's inspections but none of
+    that kind and no top passage names it ("Bolton's last ILACS inspection" with only its area SEND report)."""
+    kinds = _KINDS.get(frame.inspection or "")
+    if not (kinds and len(frame.councils) == 1):  # two councils named may be two inspections of two kinds
+        return None
+    if any(inspection_cue(frame.inspection).search(h.passage.text) for h in top):
+        return None
+    held = catalog.inspection_kinds.get(frame.councils[0])
+    if held and not held & kinds:
+        return f"no indexed {frame.inspection} of {frame.councils[0]}"
     return None
 
 

@@ -65,6 +65,13 @@ _INSPECTIONS = (
     ("ILACS", re.compile(r"\b(ILACS|inspection of (local authority )?children'?s services|children'?s services "
                          r"inspection|single inspection)\b", re.I)),
 )
+
+
+def inspection_cue(name: str) -> re.Pattern[str]:
+    """The words that name an inspection of this kind ("area SEND inspection", "ILACS")."""
+    return dict(_INSPECTIONS)[name]
+
+
 _DOC_TYPES = (
     ("minutes", re.compile(r"\bminutes\b", re.I)),
     ("agenda", re.compile(r"\bagenda\b", re.I)),
@@ -109,6 +116,7 @@ class Catalog:
     bodies: frozenset[str] = frozenset()
     dates: frozenset[str] = frozenset()  # ISO dates of documents and of pack parts (meetings, letters)
     inspections: dict[str, frozenset[int]] = field(default_factory=dict)  # council -> years it was inspected
+    inspection_kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # council -> "ILACS", "area SEND"...
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class StoreReads:
         )
         return {r["id"] for r in rows}
 
-    def catalog(self, access: tuple[str, ...] = ("public",)) -> dict[str, frozenset[str]]:
+    def catalog(self, access: tuple[str, ...] = ("public",)) -> dict[str, frozenset[str] | dict]:
         """The councils, bodies and paper or meeting dates among the documents the caller may see."""
         marks = self._marks(access)
         docs = self.db.execute(
@@ -85,7 +85,21 @@ class StoreReads:
             "bodies": frozenset(r["body"] for r in docs if r["body"]),
             "dates": frozenset([r["date"] for r in docs if r["date"]] + [r["part_date"] for r in parts]),
             "inspections": self._inspection_years(access),
+            "inspection_kinds": self._inspection_kinds(access),
         }
+
+    def _inspection_kinds(self, access: tuple[str, ...]) -> dict[str, frozenset[str]]:
+        """Council -> the kinds of its inspections the record read ("ILACS", "area SEND", "monitoring visit")."""
+        rows = self.db.execute(
+            "SELECT DISTINCT d.council, f.value FROM facts f JOIN documents d ON d.doc_id = f.doc_id"
+            f" WHERE d.access IN ({self._marks(access)}) AND f.entity = 'inspection' AND f.field = 'kind'"
+            " AND d.council IS NOT NULL",
+            access,
+        ).fetchall()
+        kinds: dict[str, set[str]] = {}
+        for r in rows:
+            kinds.setdefault(r["council"], set()).add(r["value"])
+        return {c: frozenset(k) for c, k in kinds.items()}
 
     def _inspection_years(self, access: tuple[str, ...]) -> dict[str, frozenset[int]]:
         """Council -> the years of its inspections the papers hold: an inspection report's own date, and the

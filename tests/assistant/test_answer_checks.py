@@ -69,6 +69,26 @@ def test_an_inspection_year_the_index_does_not_hold_declines():
     assert _inspection_not_held(frame("What did Ofsted judge Camden at its 2025 inspection?", catalog), catalog) is None
 
 
+def test_an_inspection_kind_the_councils_record_does_not_hold_declines():
+    from assistant.answerer import _inspection_kind_not_held
+
+    wigan, leeds = "Wigan Metropolitan Borough Council", "Leeds City Council"
+    catalog = Catalog(
+        councils=frozenset({wigan, leeds}),
+        inspection_kinds={wigan: frozenset({"area SEND"}), leeds: frozenset({"ILACS"})},
+    )
+    send = _hits("The local area partnership's SEND arrangements lead to positive experiences and outcomes.")
+    asked = frame("What overall effectiveness grade did Wigan get at its last ILACS inspection?", catalog)
+    assert wigan in _inspection_kind_not_held(asked, catalog, send)
+    # A passage that names the kind asked for may answer it (another paper reports the inspection).
+    named = _hits("Wigan's ILACS inspection in 2019 judged its services good.")
+    assert _inspection_kind_not_held(asked, catalog, named) is None
+    for held in ("What did Leeds's ILACS inspection judge?", "What did Wigan's area SEND inspection find?",
+                 # two councils named: two inspections, perhaps of two kinds
+                 "Which inspector of Wigan's area SEND inspection later led Leeds's ILACS inspection?"):  # fmt: skip
+        assert _inspection_kind_not_held(frame(held, catalog), catalog, send) is None, held
+
+
 def test_thresholds_decide_only_what_no_hard_reason_decided():
     measures = Measures(slot="figure", hard=None, cosine=0.5, coverage=0.4, focus=0.6)
     assert verdict(measures, OPEN) is None

@@ -132,3 +132,14 @@ def test_what_was_going_well_is_answered_with_the_inspections_strengths(assistan
     answer = assistant.ask(question)
     first = " ".join(answer.sentences[0].text.split()).removeprefix("◼ ").removeprefix("▪ ")
     assert strengths and any(first.rstrip(".") in s for s in strengths), answer.answer
+
+
+def test_the_catalog_holds_the_kinds_of_each_councils_inspections(assistant):
+    kinds = assistant.catalog(access_for("public")).inspection_kinds
+
+    def of(name: str) -> frozenset[str]:
+        return frozenset().union(*(k for c, k in kinds.items() if name in c.lower()))
+
+    assert "area SEND" in of("dudley") and "ILACS" not in of("dudley")
+    ilacs = [r["local_authority"] for r in ROWS if r["inspection_framework"] in ("short", "standard")]
+    assert ilacs and all("ILACS" in of(name.replace("&", "and")) for name in ilacs), {n: of(n) for n in ilacs}
