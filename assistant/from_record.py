@@ -61,6 +61,8 @@ _INSPECTION_WORDS = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
 _MEETING_WORDS = re.compile(r"\b(meeting|minutes|committee|cabinet|council|panel|board)\b", re.I)
 
 
+# Slots a list of items does not fill: a person, a date, a figure.
+_ONE_FACT = frozenset({"person", "date", "figure"})
 # "Despite the poor overall outcome, what ... was working?": a concession sets the scene; the ask comes after it.
 _CONCESSION = re.compile(r"^\s*(despite|although|though|even though|whilst)\b[^,?]*,\s*", re.I)
 
@@ -78,6 +80,8 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
             continue
         if entity == "meeting" and not (_MEETING_WORDS.search(q) or frame.dates or frame.bodies):
             continue
+        if frame.slot in _ONE_FACT and set(fields) <= LISTED_FIELDS:
+            continue  # "who wrote the Improvement Plan report?" asks for a person, not the areas to improve
         out.append((entity, fields))
     return out
 

@@ -233,3 +233,9 @@ def test_the_records_recommendations_lead_only_when_they_are_about_what_is_asked
     answer = assistant.ask(question, role="member")
     assert not answer.abstained
     assert "Weekly report to the Cabinet Member" in answer.citations[0].text
+
+
+def test_a_person_question_is_not_answered_with_the_records_areas_to_improve(assistant):
+    # "Improvement Plan" in a report's title is no ask for the areas to improve: the question wants a person.
+    answer = assistant.ask("Who was the contact officer for Buckinghamshire's Ofsted Improvement Plan Phase 2 report?")
+    assert not answer.abstained and "Richard Nash" in answer.sentences[0].text, answer.answer
