@@ -54,6 +54,19 @@ _COMMITTEE = re.compile(r"\b((?:[A-Z][\w&'’,-]*\s+){1,6}(?:Committee|Panel|Boa
 _OWNER = re.compile(r"^(?:[A-Z][\w&-]*\s+){0,3}[A-Z][\w&-]*['’]s\s+(?=\S+\s+\S)")
 
 
+# "Who was the deputy lead inspector?": a role with a qualifier is not the role without it (the lead inspector).
+_ROLE = re.compile(
+    r"\b(deputy|vice|acting|interim|assistant|associate|former)[\s-]+((?:lead |chief |executive |corporate )?"
+    r"(?:inspector|chair(?:man|woman|person)?|director|leader|head|manager|officer|chief executive))\b",
+    re.I,
+)
+
+
+def _same_role(role: re.Match[str], text: str) -> bool:
+    """Whether a passage names the qualified role ("Deputy Lead Inspector", "vice-chairman")."""
+    return bool(re.search(rf"\b{role.group(1)}[\s-]+{re.escape(role.group(2))}", text, re.I))
+
+
 class Answerer(Protocol):
     """Anything that turns a frame and its ranked passages into a cited Answer."""
 
@@ -220,6 +233,9 @@ def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Cal
     missing = missing_specifics(frame.asked, hits, bounds)
     if missing:
         return f"no passage mentions {', '.join(missing)}"
+    role = _ROLE.search(frame.asked)
+    if role and frame.slot == "person" and not any(_same_role(role, h.passage.text) for h in top):
+        return f"no passage names the {role.group(0).lower()}"
     unknown = [b for b in _unknown_bodies(frame.asked, catalog, top) if not mentioned(b)]
     if unknown:
         return f"no indexed paper is from or mentions {', '.join(unknown)}"

@@ -239,3 +239,17 @@ def test_a_person_question_is_not_answered_with_the_records_areas_to_improve(ass
     # "Improvement Plan" in a report's title is no ask for the areas to improve: the question wants a person.
     answer = assistant.ask("Who was the contact officer for Buckinghamshire's Ofsted Improvement Plan Phase 2 report?")
     assert not answer.abstained and "Richard Nash" in answer.sentences[0].text, answer.answer
+
+
+def test_a_qualified_role_the_passages_never_name_declines():
+    from assistant.answerer import _hard_reason
+
+    catalog = Catalog()
+    lead = _hits("Lead inspector: Amanda Maxwell, His Majesty's Inspector", "Inspection dates: 10 to 14 July 2023")
+    asked = frame("Who was the deputy lead inspector for the July 2023 inspection?", catalog)
+    assert _hard_reason(asked, lead, catalog, lambda _: True) == "no passage names the deputy lead inspector"
+    unqualified = frame("Who was the lead inspector for the July 2023 inspection?", catalog)
+    assert _hard_reason(unqualified, lead, catalog, lambda _: True) is None
+    minutes = _hits("PRESENT: Mr A Kennedy (Chairman), Mrs S Prendergast (Vice-Chairman), Mr D Beaney")
+    vice = frame("Who was the vice chairman at the budget meeting?", catalog)
+    assert _hard_reason(vice, minutes, catalog, lambda _: True) is None
