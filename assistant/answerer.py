@@ -206,6 +206,17 @@ def holds_amount(shows: re.Pattern[str], sentence: str) -> bool:
     return bool(shows.search(_DATED.sub(" ", sentence)))
 
 
+def of_year(frame: Frame, sentence: str, hit: Hit) -> bool:
+    """Whether a sentence may be of the year the question names: the year stands in it, its passage, heading, part
+    or paper (or the question names none, or only bounds a period: "since 2018")."""
+    years = {str(y) for y in frame.years} - {str(frame.since), str(frame.until)}
+    if not years:
+        return True
+    p = hit.passage
+    said = f"{sentence} {p.text} {p.section} {p.part_title or ''} {p.part_date or ''} {hit.doc.get('date') or ''}"
+    return any(y in f"{said} {hit.doc.get('title') or ''}" for y in years)
+
+
 def asked_amount(frame: Frame) -> re.Pattern[str] | None:
     """What a sentence must hold to give the amount a question asks for: money for "how much was spent", a
     number for "how many" or "what was the average"; None for a question that asks for no amount, or for a

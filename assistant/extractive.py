@@ -141,7 +141,7 @@ class ExtractiveAnswerer:
         return out
 
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
-        from assistant.answerer import asked_amount, holds_amount
+        from assistant.answerer import asked_amount, holds_amount, of_year
         from assistant.choose import choose
         from assistant.models import Answer
         from assistant.shapes import action_lines, compose, list_lines, stated_lines, trend_lines
@@ -167,4 +167,8 @@ class ExtractiveAnswerer:
         if shows and not any(holds_amount(shows, line.text) for line in lines):
             # "How many children ..." answered with "most children ...": the answer lacks what was asked for.
             return Answer.declined(question, query, hits, "no sentence of the answer holds the number asked for")
+        dated = [ln for ln in lines if of_year(frame, ln.text, hits[ln.hit_rank])]
+        if shows and not any(holds_amount(shows, line.text) for line in dated):
+            # "How much was Kent allocated for 2023-24?" answered with the 2024-25 allocation.
+            return Answer.declined(question, query, hits, "no amount in the answer is of the year asked for")
         return compose(question, query, hits, lines)

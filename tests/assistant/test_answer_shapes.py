@@ -214,3 +214,20 @@ def test_a_how_many_question_is_declined_when_no_sentence_of_the_answer_holds_a_
     counted = _hit(1, "At the inspection 412 children were subject to child protection plans in Anytown.")
     answered = ExtractiveAnswerer().answer(f, f.question, f.question, [counted, vague])
     assert not answered.abstained and "412 children" in answered.answer
+
+
+def test_an_amount_question_is_declined_when_the_answers_amounts_are_of_another_year():
+    from assistant.extractive import ExtractiveAnswerer
+
+    f = frame("How much Basic Need funding was Anytown allocated for the 2022-23 financial year?", Catalog())
+    budget = {"title": "Basic Need allocations", "date": "2024-03-01"}
+    other = _hit(0, "The allocations for the 2024-25 financial year are based on need; Anytown has been allocated "
+                    "£5,046,624.", doc=budget)  # fmt: skip
+    declined = ExtractiveAnswerer().answer(f, f.question, f.question, [other])
+    assert declined.abstained and "year asked for" in declined.declined_because
+    asked = _hit(1, "For 2022-23 Anytown was allocated £12,300,000 of Basic Need funding.", doc=budget)
+    answered = ExtractiveAnswerer().answer(f, f.question, f.question, [asked, other])
+    assert not answered.abstained and "£12,300,000" in answered.answer
+    # A year that bounds a period is no year the amount must be of.
+    since = frame("How much Basic Need funding has Anytown been allocated since 2022?", Catalog())
+    assert not ExtractiveAnswerer().answer(since, since.question, since.question, [other]).abstained
