@@ -206,6 +206,23 @@ def holds_amount(shows: re.Pattern[str], sentence: str) -> bool:
     return bool(shows.search(_DATED.sub(" ", sentence)))
 
 
+# "How many responses did ...", "how many children and young people in Suffolk had ...": what is counted, up to the
+# first verb or preposition.
+_COUNTED = re.compile(
+    r"\bhow many\s+((?:(?!(?:did|do|does|were|was|are|is|had|have|has|will|would|could|in|of|at|for|on|from|with|"
+    r"by|to|across|per)\b)[\w'’-]+\s*){1,4})",
+    re.I,
+)
+
+
+def counts_what_was_asked(question: str, sentence: str) -> bool:
+    """Whether a sentence counts what a "how many" question counts ("eight weeks" counts no responses); True for
+    a question that counts nothing named."""
+    m = _COUNTED.search(question)
+    counted = terms(m.group(1)) if m else frozenset()
+    return not counted or bool(counted & terms(sentence))
+
+
 def of_year(frame: Frame, sentence: str, hit: Hit) -> bool:
     """Whether a sentence may be of the year the question names: the year stands in it, its passage, heading, part
     or paper (or the question names none, or only bounds a period: "since 2018")."""

@@ -141,7 +141,7 @@ class ExtractiveAnswerer:
         return out
 
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
-        from assistant.answerer import asked_amount, holds_amount, of_year
+        from assistant.answerer import asked_amount, counts_what_was_asked, holds_amount, of_year
         from assistant.choose import choose
         from assistant.models import Answer
         from assistant.shapes import action_lines, compose, list_lines, stated_lines, trend_lines
@@ -164,7 +164,9 @@ class ExtractiveAnswerer:
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         shows = asked_amount(frame)
-        if shows and not any(holds_amount(shows, line.text) for line in lines):
+        if shows and not any(
+            holds_amount(shows, line.text) and counts_what_was_asked(frame.question, line.text) for line in lines
+        ):
             # "How many children ..." answered with "most children ...": the answer lacks what was asked for.
             return Answer.declined(question, query, hits, "no sentence of the answer holds the number asked for")
         dated = [ln for ln in lines if of_year(frame, ln.text, hits[ln.hit_rank])]

@@ -231,3 +231,15 @@ def test_an_amount_question_is_declined_when_the_answers_amounts_are_of_another_
     # A year that bounds a period is no year the amount must be of.
     since = frame("How much Basic Need funding has Anytown been allocated since 2022?", Catalog())
     assert not ExtractiveAnswerer().answer(since, since.question, since.question, [other]).abstained
+
+
+def test_a_how_many_question_is_answered_only_by_a_count_of_what_it_counts():
+    from assistant.extractive import ExtractiveAnswerer
+
+    f = frame("How many responses did Anytown's libraries consultation receive?", Catalog())
+    weeks = _hit(0, "The public consultation on Anytown's libraries launched on 16 January and ran for eight weeks.")
+    declined = ExtractiveAnswerer().answer(f, f.question, f.question, [weeks])
+    assert declined.abstained and "number asked for" in declined.declined_because
+    counted = _hit(1, "The libraries consultation received 1,204 responses, most of them online.")
+    answered = ExtractiveAnswerer().answer(f, f.question, f.question, [weeks, counted])
+    assert not answered.abstained and "1,204 responses" in answered.answer
