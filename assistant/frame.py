@@ -33,7 +33,8 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"\b(grade[ds]?|rated|rating)\b(?=.*\b(ofsted|cqc|inspect))",
                              re.I)),
     ("date", re.compile(r"^\s*when\b|\b(what|which) (date|day|year|month)\b|\bby when\b|\bdeadline\b|"
-                        r"\bhow long ago\b|\bwhen (did|was|were|is|will)\b", re.I)),
+                        r"\bhow long ago\b|\bwhen (did|was|were|is|will)\b|\b(timetable|timescales?|timeline)\b",
+                        re.I)),
     ("figure", re.compile(r"\bhow (many|much|long|often)\b|\b(what|which)( \w+){0,2} (number|percentage|proportion|"
                           r"average|share|rate|amount|sum|cost|budget|total|figure|level|value)\b|\bfigures?\b|"
                           r"\bper ?cent\b|%",

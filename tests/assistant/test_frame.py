@@ -19,6 +19,7 @@ CATALOG = Catalog(
         ("How many children were waiting for an assessment?", "figure"),
         ("How much did the council spend on agency staff?", "figure"),
         ("When did the inspection start?", "date"),
+        ("What was the timetable for the four new children's homes?", "date"),
         ("Who sent apologies to the meeting?", "person"),
         ("Which officer leads the work on repeat pregnancies?", "person"),
         ("What overall effectiveness grade did Ofsted give Camden?", "judgement"),
