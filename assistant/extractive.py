@@ -160,7 +160,7 @@ class ExtractiveAnswerer:
             lead = stated_lines(hits, self.stated(frame, hits)) if self.stated else []
             chosen = choose(frame, hits, limit)
             lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text != line.text for line in lead)]
-            lines = lead + self._continued(self._led_into(lines, hits)[: max(0, limit - len(lead))], hits)
+            lines = lead + self._continued(self._led_into(lines[: max(0, limit - len(lead))], hits), hits)
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         shows = asked_amount(frame)

@@ -243,3 +243,21 @@ def test_a_how_many_question_is_answered_only_by_a_count_of_what_it_counts():
     counted = _hit(1, "The libraries consultation received 1,204 responses, most of them online.")
     answered = ExtractiveAnswerer().answer(f, f.question, f.question, [weeks, counted])
     assert not answered.abstained and "1,204 responses" in answered.answer
+
+
+def test_a_lead_in_chosen_last_keeps_its_items_past_the_sentence_limit(monkeypatch):
+    # The chooser's three sentences end with a lead-in: its items follow it, though the answer then runs past three.
+    import assistant.choose
+    from assistant.choose import Candidate
+    from assistant.extractive import ExtractiveAnswerer
+
+    text = ("Members noted the limits of funding. Other councils were raising council tax sharply. "
+            "Particular reference was made to:\n\no Windsor and Maidenhead, 25%\n\no Slough, 8%")  # fmt: skip
+    hit = _hit(0, text)
+    said = ["Members noted the limits of funding.", "Other councils were raising council tax sharply.",
+            "Particular reference was made to:"]  # fmt: skip
+    monkeypatch.setattr(assistant.choose, "choose", lambda f, hits, limit: [Candidate(0, 0, s) for s in said][:limit])
+    f = frame("What did members say about other councils' council tax in Anytown?", Catalog())
+    answer = ExtractiveAnswerer().answer(f, f.question, f.question, [hit])
+    assert [s.text for s in answer.sentences][:3] == said
+    assert "Windsor and Maidenhead, 25%" in answer.answer and "Slough, 8%" in answer.answer, answer.answer
