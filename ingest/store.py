@@ -105,9 +105,9 @@ def migrate(db: sqlite3.Connection) -> int:
 
 
 T = TypeVar("T")
-# Passages remembered by id, per version of the store (ingest/row_cache.py): about 1.3 KB each, so 20,000 hold
-# every passage the tune questions return many times over in about 26 MB, whatever the corpus's size.
-ROW_CACHE = 20_000
+# Passages remembered by id, per version of the store (ingest/row_cache.py): 1.4 KB each (measured on corpus/), so
+# at most 11 MB whatever the corpus's size; the 189 tune questions' 3,396 candidates and their neighbours fit.
+ROW_CACHE = 8192
 BUSY_SECONDS = 30.0  # how long a write waits for another connection's write (SQLite allows one at a time)
 
 
