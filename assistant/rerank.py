@@ -20,6 +20,7 @@ import numpy as np
 from assistant.extractive import bigrams, terms
 from assistant.frame import Frame
 from index.search import Hit
+from ingest.models import Passage
 
 WEIGHTS = Path(__file__).with_name("rerank.json")
 FEATURES = (
@@ -112,6 +113,48 @@ def _year(date: str | None) -> int | None:
     return int(date[:4]) if date and date[:4].isdigit() else None
 
 
+@dataclass(frozen=True)
+class _Own:
+    """What the features read of one candidate alone, whatever the question: worked out once per passage."""
+
+    words: frozenset[str]  # of the text
+    held: frozenset[str]  # of the text and section
+    context: frozenset[str]  # of the section, part title, paper title, label and lead-in
+    date: str | None
+    year: int | None
+    titles: str
+    list_item: bool
+    lead_in: bool
+    navigation: bool
+    short: bool
+    section_words: frozenset[str]  # of the last heading
+    bigrams: frozenset[tuple[str, str]]
+    length: float
+
+
+# 4,096 passages: the 189 tune questions' candidates are 3,396. Each entry is about 0.6 KB beyond the word sets that
+# terms() and bigrams() keep anyway, 17 KB with them (measured on corpus/): 2.4 MB, at worst 70 MB, at any corpus size.
+@lru_cache(maxsize=4096)
+def _own(p: Passage, title: str, doc_date: str | None) -> _Own:
+    text = p.text
+    date = p.part_date or doc_date
+    return _Own(
+        words=terms(text),
+        held=terms(f"{text} {p.section}"),
+        context=terms(f"{p.section} {p.part_title or ''} {title} {p.label} {p.lead or ''}"),
+        date=date,
+        year=_year(date),
+        titles=f"{title} {p.part_title or ''}".lower(),
+        list_item=bool(_LIST_ITEM.match(text) or text.rstrip().endswith(":") or p.kind in _LIST_KINDS),
+        lead_in=text.rstrip().endswith(":"),
+        navigation=p.kind in ("heading", "contents"),
+        short=len(text) < 60,
+        section_words=terms(p.section.rsplit(" > ", 1)[-1]),
+        bigrams=bigrams(f"{p.section} {text}"),
+        length=math.log(1 + len(text)),
+    )
+
+
 def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
     """One row of FEATURES per candidate, in the order given."""
     focus = terms(" ".join(frame.focus))
@@ -119,27 +162,23 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
     recency = _recency(frame, hits)
     shows = SLOT_SHOWS.get(frame.slot)
     pairs = bigrams(frame.question)
-    held = [terms(f"{h.passage.text} {h.passage.section}") for h in hits]
+    own = [_own(h.passage, h.doc.get("title") or "", h.doc.get("date")) for h in hits]
     # A focus word few candidates hold tells them apart better than one they all hold ("supervision", not "social").
-    idf = {w: math.log(1 + len(hits) / (1 + sum(w in s for s in held))) for w in focus}
+    idf = {w: math.log(1 + len(hits) / (1 + sum(w in o.held for o in own))) for w in focus}
     idf_total = sum(idf.values()) or 1.0
+    years_named = set(frame.years) | ({frame.since} if frame.since else set())
     rows = []
     for rank, h in enumerate(hits):
-        p, d = h.passage, h.doc
+        p, d, o = h.passage, h.doc, own[rank]
         text = p.text
-        words = terms(text)
-        context = terms(f"{p.section} {p.part_title or ''} {d.get('title') or ''} {p.label} {p.lead or ''}")
-        date = p.part_date or d.get("date")
-        year = _year(date)
-        titles = f"{d.get('title') or ''} {p.part_title or ''}".lower()
+        words = o.words
         focus_text = len(focus & words) / len(focus) if focus else 0.0
-        focus_context = len(focus & (words | context)) / len(focus) if focus else 0.0
+        focus_context = len(focus & (words | o.context)) / len(focus) if focus else 0.0
         showing = _showing(frame.slot, text)
         filled = bool(showing)
         if frame.slot == "list":
-            filled = bool(_LIST_ITEM.match(text) or text.rstrip().endswith(":") or p.kind in _LIST_KINDS)
+            filled = o.list_item
         near = filled and focus_text > 0 and any(s & focus for s in showing) if shows else filled
-        years_named = set(frame.years) | ({frame.since} if frame.since else set())
         rows.append(
             [
                 h.score,
@@ -148,22 +187,22 @@ def features(frame: Frame, hits: list[Hit]) -> np.ndarray:
                 1.0 / (1 + rank),
                 focus_text,
                 focus_context,
-                float(bool(frame.dates) and date in frame.dates),
-                float(bool(years_named) and (year in years_named or any(str(y) in text for y in years_named))),
+                float(bool(frame.dates) and o.date in frame.dates),
+                float(bool(years_named) and (o.year in years_named or any(str(y) in text for y in years_named))),
                 float(bool(frame.bodies) and d.get("body") in frame.bodies),
                 float(bool(frame.doc_types) and d.get("doc_type") in frame.doc_types),
-                float(bool(frame.inspection) and frame.inspection.lower().split()[0] in titles),
+                float(bool(frame.inspection) and frame.inspection.lower().split()[0] in o.titles),
                 float(filled),
                 float(bool(near)),
                 float(bool(frame.kinds) and p.kind in frame.kinds),
-                float(p.kind in ("heading", "contents")),
-                float(len(text) < 60),
-                float(text.rstrip().endswith(":")),
+                float(o.navigation),
+                float(o.short),
+                float(o.lead_in),
                 recency[rank],
-                sum(idf[w] for w in focus & held[rank]) / idf_total,
-                len(pairs & bigrams(f"{p.section} {text}")) / len(pairs) if pairs else 0.0,
-                len(focus & terms(p.section.rsplit(" > ", 1)[-1])) / len(focus) if focus else 0.0,
-                math.log(1 + len(text)),
+                sum(idf[w] for w in focus & o.held) / idf_total,
+                len(pairs & o.bigrams) / len(pairs) if pairs else 0.0,
+                len(focus & o.section_words) / len(focus) if focus else 0.0,
+                o.length,
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))

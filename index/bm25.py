@@ -202,15 +202,8 @@ class BM25:
 
     # --- searching ---------------------------------------------------------------------------
     def tokens(self, phrases: list[str]) -> list[list[str]]:
-        """Each phrase (an FTS5 string literal or bare words) as FTS5 tokenizes it."""
-        self.scratch.executemany(
-            "INSERT INTO s(rowid, text) VALUES (?, ?)", list(enumerate(p.strip('"') for p in phrases))
-        )
-        out: list[list[str]] = [[] for _ in phrases]
-        for term, doc in self.scratch.execute("SELECT term, doc FROM s_instances ORDER BY doc, offset"):
-            out[doc].append(term)
-        self.scratch.execute("DELETE FROM s")
-        return out
+        """Each phrase (an FTS5 string literal or bare words) as FTS5 tokenizes it (remembered: index.lexical)."""
+        return lexical.phrase_tokens(phrases)
 
     def idf(self, words: list[str], readable: np.ndarray | None = None) -> list[float]:
         """Each word's inverse document frequency over what the caller may read, as BM25 weighs it (0: unknown)."""

@@ -11,6 +11,11 @@ import threading
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 _SCRATCH = threading.local()
+# A phrase's tokens, remembered: tokenising goes through an FTS5 table (an insert, a read and a delete each time),
+# and a question's words were tokenised three times an ask (search, coverage, idf). The tokenizer is fixed, so
+# nothing here goes stale; at most 50,000 phrases (about 10 MB) are kept, all dropped at once when full.
+_PHRASES: dict[str, tuple[str, ...]] = {}
+PHRASES_KEPT = 50_000
 
 
 def scratch() -> sqlite3.Connection:
@@ -22,6 +27,28 @@ def scratch() -> sqlite3.Connection:
         db.execute(f"CREATE VIRTUAL TABLE s USING fts5(text, context, tokenize = '{TOKENIZE}')")
         db.execute("CREATE VIRTUAL TABLE s_instances USING fts5vocab(s, 'instance')")
     return db
+
+
+def phrase_tokens(phrases: list[str]) -> list[list[str]]:
+    """Each phrase (an FTS5 string literal or bare words) as FTS5 tokenizes it."""
+    known = _PHRASES
+    got = {p: t for p in dict.fromkeys(phrases) if (t := known.get(p)) is not None}
+    new = [p for p in dict.fromkeys(phrases) if p not in got]
+    if new:
+        db = scratch()
+        db.executemany("INSERT INTO s(rowid, text) VALUES (?, ?)", list(enumerate(p.strip('"') for p in new)))
+        found: list[list[str]] = [[] for _ in new]
+        for term, doc in db.execute("SELECT term, doc FROM s_instances ORDER BY doc, offset"):
+            found[doc].append(term)
+        db.execute("DELETE FROM s")
+        read = {p: tuple(t) for p, t in zip(new, found, strict=True)}
+        got.update(read)
+        if len(known) + len(read) > PHRASES_KEPT:
+            known.clear()
+        known.update(read)
+    return [list(got[p]) for p in phrases]
+
+
 WEIGHTS = (1.0, 0.4)  # of the text and context columns in BM25: a label or heading counts less than the text
 SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, context, tokenize = '{TOKENIZE}');

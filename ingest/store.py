@@ -19,6 +19,7 @@ from typing import TypeVar
 from ingest.errors import NotFound
 from ingest.models import Document, Fact, Passage
 from ingest.reads import StoreReads
+from ingest.row_cache import RowCache
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,6 +105,9 @@ def migrate(db: sqlite3.Connection) -> int:
 
 
 T = TypeVar("T")
+# Passages remembered by id, per version of the store (ingest/row_cache.py): 1.4 KB each (measured on corpus/), so
+# at most 11 MB whatever the corpus's size; the 189 tune questions' 3,396 candidates and their neighbours fit.
+ROW_CACHE = 8192
 BUSY_SECONDS = 30.0  # how long a write waits for another connection's write (SQLite allows one at a time)
 
 
@@ -157,6 +161,7 @@ class Store(StoreReads):
         db.execute("PRAGMA journal_mode=WAL")
         migrate(db)
         self.version = 0  # commits through this Store
+        self._passages: RowCache[int, Passage] = RowCache(ROW_CACHE)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -206,11 +211,20 @@ class Store(StoreReads):
             db.execute("BEGIN")
             db.execute("SELECT 1 FROM meta LIMIT 1").fetchone()  # a WAL read transaction takes its view here
             taken = take()
+            self._local.reading = self.version  # the version every row read inside is of
         try:
             yield taken
         finally:
+            self._local.reading = None
             if db.in_transaction:
                 db.execute("COMMIT")
+
+    def _rows_version(self) -> int | None:
+        """The version of the store this thread's reads see, or None inside a write (its rows may roll back)."""
+        reading = getattr(self._local, "reading", None)
+        if reading is not None:
+            return reading
+        return None if self.db.in_transaction else self.version
 
     # --- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -281,7 +295,18 @@ class Store(StoreReads):
         return read_document(self.db, doc_id, access)
 
     def passages_by_id(self, ids: list[int]) -> dict[int, Passage]:
-        """Passages by their store ids."""
+        """Passages by their store ids, in id order (those of this version remembered: ingest/row_cache.py)."""
+        version = self._rows_version()
+        if version is None:
+            return self._read_passages(ids)
+        found, missing = self._passages.get(version, ids)
+        if missing:
+            read = self._read_passages(missing)
+            self._passages.put(version, read)
+            found.update(read)
+        return {i: found[i] for i in sorted(found)}
+
+    def _read_passages(self, ids: list[int]) -> dict[int, Passage]:
         out: dict[int, Passage] = {}
         for chunk in range(0, len(ids), 900):
             part = ids[chunk : chunk + 900]

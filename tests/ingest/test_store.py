@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -85,6 +86,63 @@ def test_delete_removes_document_and_passages(store, seed_docs):
         store.document(doc.doc_id)
     assert store.all_passage_ids() == sorted(other_ids)
     assert store.find_source(other.source) == other.doc_id
+
+
+def test_a_deleted_papers_passages_never_come_back_from_the_cache(store, seed_docs):
+    doc, other = _doc(seed_docs, "004"), _doc(seed_docs, "003")
+    ids = _insert(store, doc)
+    other_ids = _insert(store, other)
+    assert len(store.passages_by_id(ids + other_ids)) == len(ids + other_ids)  # both remembered now
+    with store.transaction():
+        store.delete_document(doc.doc_id)
+    assert store.passages_by_id(ids) == {}
+    assert list(store.passages_by_id(other_ids).values()) == list(other.passages)
+
+
+def test_a_reader_on_the_version_before_a_delete_neither_loses_nor_leaks_its_passages(store, seed_docs):
+    doc, other = _doc(seed_docs, "004"), _doc(seed_docs, "003")
+    ids = _insert(store, doc)
+    other_ids = _insert(store, other)
+    began, deleted = threading.Event(), threading.Event()
+    seen: list[dict] = []
+
+    def reader() -> None:
+        with store.read(lambda: None):
+            began.set()
+            deleted.wait(10)
+            seen.append(store.passages_by_id(ids))  # its read transaction began before the delete
+
+    t = threading.Thread(target=reader)
+    t.start()
+    began.wait(10)
+    with store.transaction():
+        store.delete_document(doc.doc_id)
+    assert store.passages_by_id(ids) == {}
+    assert len(store.passages_by_id(other_ids)) == len(other_ids)  # the newer version's rows, remembered
+    deleted.set()
+    t.join(10)
+    assert [list(s.values()) for s in seen] == [list(doc.passages)]
+    assert store.passages_by_id(ids) == {}  # what the older reader read is not remembered for the newer version
+
+
+def test_passages_added_after_a_read_are_found(store, seed_docs):
+    doc, other = _doc(seed_docs, "004"), _doc(seed_docs, "003")
+    ids = _insert(store, doc)
+    store.passages_by_id(ids)
+    other_ids = _insert(store, other)
+    assert list(store.passages_by_id(ids + other_ids).values()) == [*doc.passages, *other.passages]
+
+
+def test_passages_read_inside_a_write_that_rolls_back_are_not_remembered(store, seed_docs):
+    doc, other = _doc(seed_docs, "004"), _doc(seed_docs, "003")
+    with pytest.raises(RuntimeError), store.transaction():
+        phantom = store.insert_document(doc)
+        assert len(store.passages_by_id(phantom)) == len(phantom)
+        raise RuntimeError("crash half way")
+    assert store.passages_by_id(phantom) == {}
+    ids = _insert(store, other)  # a rolled-back insert gives its ids out again
+    assert set(ids) & set(phantom)
+    assert list(store.passages_by_id(ids).values()) == list(other.passages)
 
 
 def test_failed_transaction_leaves_nothing(store, seed_docs):
