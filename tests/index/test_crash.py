@@ -109,7 +109,6 @@ def test_ingest_killed_at_random_moments_stays_consistent(tmp_path, seeds_dir, e
     _write_docs(folder, seeds_dir)
     rnd = random.Random(4242)
     held: set[str] = set()
-    started = time.monotonic()
 
     # 1. Before ingestion: while the child is still loading the model.
     w = Worker(home, folder, tmp_path / "run1.log")
@@ -136,7 +135,6 @@ def test_ingest_killed_at_random_moments_stays_consistent(tmp_path, seeds_dir, e
     done = w.lines()[-1]
     assert done.startswith(f"done {DOCS - len(held)} added, {len(held)} unchanged, 0 replaced, 0 failed")
     assert _check(home, folder, embedder) == {f"paper_{n:02d}.txt" for n in range(DOCS)}
-    assert time.monotonic() - started < 120
 
 
 def test_replacement_committed_before_a_crash_gets_fresh_vectors(tmp_path, embedder):
