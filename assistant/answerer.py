@@ -22,8 +22,7 @@ from ingest.dates import MONTHS, find_dates
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 ABSTAIN_DEPTH = 5  # the passages whose scores decide whether the papers answer at all
 _INSPECTION = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
-# "How many children ...", "how much was spent": a count or an amount, which "most" or "a few" does not give.
-COUNTING = re.compile(r"\bhow (many|much)\b|\b(what|which) (was|is|were|are) the (number|total|amount|cost)\b", re.I)
+# A count or an amount, which "most" or "a few" does not give.
 COUNT = re.compile(
     r"£\s*\d|\b\d[\d,.]*\s*(%|per ?cent)|\b(?!(?:19|20)\d{2}\b)\d[\d,.]*\d\b|\b\d+\s+(?!(?:" + _MONTHS + r")\b)[a-z]|"
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
@@ -229,9 +228,9 @@ def of_year(frame: Frame, sentence: str, hit: Hit) -> bool:
     years = {str(y) for y in frame.years} - {str(frame.since), str(frame.until)}
     if not years:
         return True
-    p = hit.passage
-    said = f"{sentence} {p.text} {p.section} {p.part_title or ''} {p.part_date or ''} {hit.doc.get('date') or ''}"
-    return any(y in f"{said} {hit.doc.get('title') or ''}" for y in years)
+    p, doc = hit.passage, hit.doc
+    said = f"{sentence} {p.text} {p.section} {p.part_title} {p.part_date} {doc.get('date')} {doc.get('title')}"
+    return any(y in said for y in years)
 
 
 def asked_amount(frame: Frame) -> re.Pattern[str] | None:

@@ -169,8 +169,9 @@ class ExtractiveAnswerer:
         ):
             # "How many children ..." answered with "most children ...": the answer lacks what was asked for.
             return Answer.declined(question, query, hits, "no sentence of the answer holds the number asked for")
-        dated = [ln for ln in lines if of_year(frame, ln.text, hits[ln.hit_rank])]
-        if shows and not any(holds_amount(shows, line.text) for line in dated):
+        if shows and not any(
+            holds_amount(shows, line.text) and of_year(frame, line.text, hits[line.hit_rank]) for line in lines
+        ):
             # "How much was Kent allocated for 2023-24?" answered with the 2024-25 allocation.
             return Answer.declined(question, query, hits, "no amount in the answer is of the year asked for")
         return compose(question, query, hits, lines)
