@@ -64,6 +64,20 @@ def tidy(sentence: str) -> str:
     return _MARKER.sub("", flat, count=1).strip()
 
 
+@lru_cache(maxsize=4096)
+def header_row(text: str) -> bool:
+    """Whether a table passage opens with a row that names its columns ("Responsible body | Areas for priority
+    action") above rows of prose: short cells without figures, and a later cell of a sentence's length. Such a row
+    is never an answer; a table of short cells ("Leadership | Good") opens with a row of facts instead."""
+    if "\t" not in text:
+        return False
+    first, _, rest = text.strip().partition("\n")
+    cells = [c for c in first.split("\t") if c.strip()]
+    if len(cells) < 2 or any(ch.isdigit() for ch in first) or any(len(c.split()) > 4 for c in cells):
+        return False
+    return any(len(c.split()) >= 8 for c in re.split(r"[\t\n]", rest))
+
+
 def whole(text: str) -> bool:
     """A sentence a reader can take alone: starts as a sentence does and has a few words."""
     return len(text.split()) >= 4 and not text[:1].islower()

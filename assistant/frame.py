@@ -43,7 +43,11 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"priorities|findings|items|requirements|concerns)|which (recommendations|actions|areas|items|"
                         r"strengths|priorities|findings)|what (recommendations|actions|areas for|strengths|"
                         r"weaknesses|priorities|improvements|items)|(recommendations|actions|areas for improvement|"
-                        r"areas for development|strengths|weaknesses) (did|were|was|are|does|do|has|have)\b)", re.I)),
+                        r"areas for development|strengths|weaknesses) (did|were|was|are|does|do|has|have)\b|"
+                        # "What areas did Ofsted review", "What routes are there": a plural asked for is a list
+                        r"\b(what|which) (\w+ )?(?!\w+(ss|us)\b|(year|date|month|week|day|time)s\b)\w+s "
+                        r"(did|do|does|are there|were there|have|has|had)\b)",
+                        re.I)),
     ("status", re.compile(r"\b(progress|status|what (has|had) happened|what became|implemented|completed|"
                           r"on track|behind|late|overdue|RAG)\b", re.I)),
     ("reason", re.compile(r"^\s*why\b|\b(reason|because|what caused|cause of|explain)\b", re.I)),

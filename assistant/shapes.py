@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.extractive import NAVIGATION, Line, sentences, terms, tidy, whole
+from assistant.extractive import NAVIGATION, Line, header_row, sentences, terms, tidy, whole
 from assistant.models import RELATED, Answer, AnswerSentence, Citation
 from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
@@ -59,10 +59,12 @@ def _own_label(label: str) -> bool:
 
 def _item_text(text: str) -> str:
     body = tidy(text)
-    if len(body) <= ITEM_CHARS:
+    if len(body) <= ITEM_CHARS and not header_row(text):
         return body
     out = ""
-    for _, s in sentences(text):
+    for n, (_, s) in enumerate(sentences(text)):
+        if n == 0 and header_row(text):
+            continue
         if out and len(out) + len(s) > ITEM_CHARS:
             break
         out = f"{out} {tidy(s)}".strip()

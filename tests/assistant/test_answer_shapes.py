@@ -261,3 +261,20 @@ def test_a_lead_in_chosen_last_keeps_its_items_past_the_sentence_limit(monkeypat
     answer = ExtractiveAnswerer().answer(f, f.question, f.question, [hit])
     assert [s.text for s in answer.sentences][:3] == said
     assert "Windsor and Maidenhead, 25%" in answer.answer and "Slough, 8%" in answer.answer, answer.answer
+
+
+def test_a_tables_column_names_are_never_an_answer_line():
+    from assistant.extractive import header_row
+
+    text = ("Responsible body\tAreas for priority action\n"
+            "Anytown Council and NHS Anytown ICB\tLeaders should urgently improve the shared strategic governance "
+            "of the partnership.")
+    f = frame("What were the areas for priority action in Anytown's inspection?", Catalog())
+    chosen = choose(f, [_hit(0, text, "Table 1")], limit=1, chooser=_only("focus_sentence"))
+    assert chosen and chosen[0].text.startswith("Anytown Council and NHS Anytown ICB | Leaders should")
+    sibling = _hit(1, text.replace("governance", "planning"), "Table 2")
+    lines = list_lines(f, [_hit(0, text, "Table 1", kind="recommendation")], lambda h: [sibling], set())
+    assert lines and all("Responsible body" not in ln.text for ln in lines)
+    # A table of short facts opens with a row of facts, not of column names
+    assert not header_row("Overall effectiveness\tGood\nLeadership\tRequires improvement to be good")
+    assert header_row(text)

@@ -33,6 +33,10 @@ CATALOG = Catalog(
         ("Why did the council withdraw the proposal?", "reason"),
         ("Did the council agree the budget?", "yesno"),
         ("What did the inquiry say about foster carers?", "general"),
+        ("What areas did Ofsted review at its monitoring visit?", "list"),  # a plural asked for
+        ("What routes are there for young people moving into adulthood?", "list"),
+        ("In which earlier years had inspectors raised concerns?", "general"),  # years are dates, not items
+        ("What progress has the council made?", "status"),  # "progress" is not a plural
     ],
 )
 def test_slot_of_a_question(question, slot):
