@@ -171,11 +171,22 @@ _SECOND_ASK = re.compile(
 )
 
 
+_NO_VERB = re.compile(r"^(?:how (?:much|many)|what|which)(?:\s+(?!\w+ed\b)[\w'’-]+)*\s*$", re.I)  # a noun phrase
+_VERB = re.compile(r"\b(did|does|do|has|have|had|was|were|is|are|will|would|can|could|should)\b", re.I)
+# The predicate the second ask shares with a first that has none: "How much extra investment and how many posts
+# did Wigan put into children's services?" asks "How much extra investment did Wigan put into children's services?"
+_PREDICATE = re.compile(r"^(?:how \w+|what|which|who|whom)\b.*?\b(?P<rest>(?:did|does|do|has|have|had|was|were|is|"
+                        r"are|will)\b.*)$", re.I)
+
+
 def asks(question: str) -> list[str]:
     """A question that asks two things ("Who chaired it, and who was vice-chairman?") as its two asks; else itself."""
     pieces = [p.strip(" ,;") for p in _SECOND_ASK.split(question) if p and p.strip(" ,;")]
     if len(pieces) < 2 or any(len(p.split()) < 3 for p in pieces):
         return [question]
+    shared = _PREDICATE.match(pieces[-1])
+    if len(pieces) == 2 and shared and _NO_VERB.match(pieces[0]) and not _VERB.search(pieces[0]):
+        pieces[0] = f"{pieces[0]} {shared.group('rest')}"
     return [pieces[0] if pieces[0].endswith("?") else pieces[0] + "?", *pieces[1:]]
 
 

@@ -92,3 +92,22 @@ def test_a_question_about_what_will_be_done_asks_for_actions(question):
 
 def test_a_question_about_findings_and_actions_keeps_both():
     assert frame("What did Ofsted find and what actions are planned?", Catalog()).kinds >= {"action", "finding"}
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Who chaired it, and who was vice-chairman?", ["Who chaired it?", "who was vice-chairman?"]),
+        # A first ask without a verb shares the second's: its council and year go with it
+        ("How much extra investment and how many new posts did Wigan fund before the 2022 inspection?",
+         ["How much extra investment did Wigan fund before the 2022 inspection?",
+          "how many new posts did Wigan fund before the 2022 inspection?"]),
+        ("Which councils reported overspends and what were the amounts?",
+         ["Which councils reported overspends?", "what were the amounts?"]),
+        ("What did Ofsted find?", ["What did Ofsted find?"]),
+    ],
+)
+def test_a_question_that_asks_two_things_is_split_into_its_asks(question, parts):
+    from assistant.frame import asks
+
+    assert asks(question) == parts
