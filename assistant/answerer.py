@@ -233,6 +233,21 @@ def of_year(frame: Frame, sentence: str, hit: Hit) -> bool:
     return any(y in said for y in years)
 
 
+def lacks_what_was_asked(frame: Frame, said: list[tuple[str, Hit]]) -> str | None:
+    """Why an answer (its sentences, each with the passage it cites) does not give the amount asked for, or None.
+    The same check for every answerer: the extractive one's chosen sentences and a model's cited ones."""
+    shows = asked_amount(frame)
+    if not shows:
+        return None
+    if not any(holds_amount(shows, text) and counts_what_was_asked(frame.question, text) for text, _ in said):
+        # "How many children ..." answered with "most children ...": the answer lacks what was asked for.
+        return "no sentence of the answer holds the number asked for"
+    if not any(holds_amount(shows, text) and of_year(frame, text, hit) for text, hit in said):
+        # "How much was Kent allocated for 2023-24?" answered with the 2024-25 allocation.
+        return "no amount in the answer is of the year asked for"
+    return None
+
+
 def asked_amount(frame: Frame) -> re.Pattern[str] | None:
     """What a sentence must hold to give the amount a question asks for: money for "how much was spent", a
     number for "how many" or "what was the average"; None for a question that asks for no amount, or for a

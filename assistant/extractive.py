@@ -155,7 +155,7 @@ class ExtractiveAnswerer:
         return out
 
     def answer(self, frame, question: str, query: str, hits: list[Hit]):
-        from assistant.answerer import asked_amount, counts_what_was_asked, holds_amount, of_year
+        from assistant.answerer import lacks_what_was_asked
         from assistant.choose import choose
         from assistant.models import Answer
         from assistant.shapes import action_lines, compose, list_lines, stated_lines, trend_lines
@@ -177,15 +177,7 @@ class ExtractiveAnswerer:
             lines = lead + self._continued(self._led_into(lines[: max(0, limit - len(lead))], hits), hits)
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
-        shows = asked_amount(frame)
-        if shows and not any(
-            holds_amount(shows, line.text) and counts_what_was_asked(frame.question, line.text) for line in lines
-        ):
-            # "How many children ..." answered with "most children ...": the answer lacks what was asked for.
-            return Answer.declined(question, query, hits, "no sentence of the answer holds the number asked for")
-        if shows and not any(
-            holds_amount(shows, line.text) and of_year(frame, line.text, hits[line.hit_rank]) for line in lines
-        ):
-            # "How much was Kent allocated for 2023-24?" answered with the 2024-25 allocation.
-            return Answer.declined(question, query, hits, "no amount in the answer is of the year asked for")
+        reason = lacks_what_was_asked(frame, [(line.text, hits[line.hit_rank]) for line in lines])
+        if reason:
+            return Answer.declined(question, query, hits, reason)
         return compose(question, query, hits, lines)

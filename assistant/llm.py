@@ -15,6 +15,7 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from assistant.answerer import lacks_what_was_asked
 from assistant.models import NOT_FOUND, RELATED, Answer, AnswerSentence, Citation
 from index.search import Hit
 
@@ -66,6 +67,16 @@ def clean_sentence(sentence: str, valid: range) -> tuple[str, list[int]]:
     good = [int(m) for m in _MARKER.findall(sentence) if int(m) in valid]
     cleaned = _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", sentence)
     return re.sub(r"\s+([.!?,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip(), good
+
+
+def holds_what_was_asked(frame, answer: Answer, hits: list[Hit]) -> Answer:
+    """The checked reply, or a decline when its cited sentences lack the amount asked for, or the amount of the
+    year asked for (assistant/answerer.py: the extractive answerer's own check, on the model's sentences)."""
+    if answer.abstained or frame is None:
+        return answer
+    said = [(s.text, hits[s.citations[0] - 1]) for s in answer.sentences if s.citations]
+    reason = lacks_what_was_asked(frame, said)
+    return Answer.declined(answer.question, answer.query, hits, reason) if reason else answer
 
 
 def check_reply(question: str, query: str, reply: str, hits: list[Hit]) -> Answer:
@@ -138,7 +149,8 @@ class LLMAnswerer:
         """One call to the model, then the citation checks (the engine's abstention check came first)."""
         if not hits:
             return check_reply(question, query, NOT_FOUND, hits)
-        return check_reply(question, query, "".join(self._reply(question, hits)), hits)
+        return holds_what_was_asked(frame, check_reply(question, query, "".join(self._reply(question, hits)), hits),
+                                    hits)
 
     def stream(self, frame, question: str, query: str, hits: list[Hit]) -> Iterator[str | Answer]:
         """The model's tokens as they come, then the checked Answer."""
@@ -149,4 +161,4 @@ class LLMAnswerer:
         for token in self._reply(question, hits):
             parts.append(token)
             yield token
-        yield check_reply(question, query, "".join(parts), hits)
+        yield holds_what_was_asked(frame, check_reply(question, query, "".join(parts), hits), hits)

@@ -131,3 +131,32 @@ def test_no_passages_means_no_model_call():
     model = ScriptedChat(replies=["should not be used"], sent=[])
     answer = LLMAnswerer(model).answer(None, "q", "q", [])
     assert answer.abstained and model.sent == []
+
+
+def test_a_models_answer_without_the_number_asked_for_is_declined(hits):
+    """The extractive answerer's answer check, on the model's cited sentences: "how many" needs a count."""
+    from assistant.frame import Catalog, frame
+
+    question = "How many days do children wait for an assessment?"
+    vague = ScriptedChat(replies=["Children wait too long to see a paediatrician [2]."], sent=[])
+    answer = LLMAnswerer(vague).answer(frame(question, Catalog()), question, question, hits)
+    assert answer.abstained and answer.declined_because == "no sentence of the answer holds the number asked for"
+    assert [c.label for c in answer.related][:2] == ["¶146", "¶111"]
+
+    counted = ScriptedChat(replies=["The average wait is 559 days [1]."], sent=[])
+    answer = LLMAnswerer(counted).answer(frame(question, Catalog()), question, question, hits)
+    assert not answer.abstained and answer.citations[0].label == "¶146"
+    # A number the model wrote without a citation counts for nothing: it is not the papers' number
+    uncited = ScriptedChat(replies=["Children wait 559 days. They wait too long [2]."], sent=[])
+    streamed = list(LLMAnswerer(uncited).stream(frame(question, Catalog()), question, question, hits))
+    assert streamed[-1].abstained
+
+
+def test_a_models_amount_of_another_year_than_asked_is_declined():
+    from assistant.frame import Catalog, frame
+
+    question = "How much did the council spend on agency staff in 2023?"
+    spent = [hit(0, "In 2021 the council spent £4.2m on agency staff.", "¶3")]
+    model = ScriptedChat(replies=["The council spent £4.2m on agency staff [1]."], sent=[])
+    answer = LLMAnswerer(model).answer(frame(question, Catalog()), question, question, spent)
+    assert answer.abstained and answer.declined_because == "no amount in the answer is of the year asked for"
