@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extractive import NAVIGATION, bigrams, header_row, same_sentence, sentences, terms, tidy, whole
+from assistant.extractive import NAVIGATION, bigrams, is_header, same_sentence, sentences, terms, tidy, whole
 from assistant.frame import Frame
 from assistant.rerank import SLOT_SHOWS, Model, read_model
 from index.search import Hit
@@ -96,7 +96,7 @@ def _own(p: Passage, title: str) -> tuple[frozenset[str], bool, tuple[_Sentence,
         text = tidy(raw)
         if not whole(text) and not table:
             continue
-        if table and n == 0 and header_row(p.text):
+        if table and is_header(p.text, raw):
             continue
         out.append(
             _Sentence(

@@ -16,6 +16,7 @@ from functools import lru_cache
 from index.lexical import STOPWORDS
 from index.search import Hit
 
+MAX_TABLE_ROWS = 8  # of a judgement table given whole (Ofsted's have five or six)
 MAX_SENTENCES = {"figure": 2, "date": 2, "person": 2, "judgement": 2, "yesno": 2}  # others: 3
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£])|\n\s*\n|\n(?=\s*(?:[-•✓*◼]|\(?[a-z0-9]{1,3}[.)])\s)")
 # In a table each row is read alone, and a cell's sentence end does not split its row: "2.7 | Identify ...
@@ -78,6 +79,11 @@ def header_row(text: str) -> bool:
     return any(len(c.split()) >= 8 for c in re.split(r"[\t\n]", rest))
 
 
+def is_header(text: str, row: str) -> bool:
+    """Whether a row of a table passage is its column-name row (header_row)."""
+    return header_row(text) and row.strip() == text.strip().partition("\n")[0].strip()
+
+
 def whole(text: str) -> bool:
     """A sentence a reader can take alone: starts as a sentence does and has a few words."""
     return len(text.split()) >= 4 and not text[:1].islower()
@@ -102,6 +108,24 @@ class Line:
 
     text: str
     hit_rank: int
+
+
+def _judgement_table(p) -> bool:
+    return p.kind == "judgement" and "\t" in p.text
+
+
+def _whole_table(lines: list[Line], hits: list[Hit]) -> list[Line]:
+    """A judgement question answered from a judgement table gets the whole table, the overall grade first: "which
+    area was judged weaker?" is answered by the rows together, never by the two the chooser happened to rank."""
+    at = next((i for i, line in enumerate(lines) if _judgement_table(hits[line.hit_rank].passage)), None)
+    if at is None:
+        return lines
+    rank = lines[at].hit_rank
+    text = hits[rank].passage.text
+    rows = [tidy(r) for _, r in sentences(text) if not is_header(text, r)]
+    rows.sort(key=lambda r: not r.lower().startswith("overall"))
+    others = [line for line in lines if line.hit_rank != rank]
+    return others[:at] + [Line(r, rank) for r in rows[:MAX_TABLE_ROWS]] + others[at:]
 
 
 class ExtractiveAnswerer:
@@ -175,6 +199,8 @@ class ExtractiveAnswerer:
             chosen = choose(frame, hits, limit)
             lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text != line.text for line in lead)]
             lines = lead + self._continued(self._led_into(lines[: max(0, limit - len(lead))], hits), hits)
+            if frame.slot == "judgement":
+                lines = _whole_table(lines, hits)
         if not lines:
             return Answer.declined(question, query, hits, "no sentence of the passages answers the question")
         reason = lacks_what_was_asked(frame, [(line.text, hits[line.hit_rank]) for line in lines])

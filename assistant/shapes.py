@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.extractive import NAVIGATION, Line, header_row, sentences, terms, tidy, whole
+from assistant.extractive import NAVIGATION, Line, header_row, is_header, sentences, terms, tidy, whole
 from assistant.models import RELATED, Answer, AnswerSentence, Citation
 from assistant.rerank import SLOT_SHOWS
 from index.search import Hit
@@ -62,8 +62,8 @@ def _item_text(text: str) -> str:
     if len(body) <= ITEM_CHARS and not header_row(text):
         return body
     out = ""
-    for n, (_, s) in enumerate(sentences(text)):
-        if n == 0 and header_row(text):
+    for _, s in sentences(text):
+        if is_header(text, s):
             continue
         if out and len(out) + len(s) > ITEM_CHARS:
             break

@@ -278,3 +278,32 @@ def test_a_tables_column_names_are_never_an_answer_line():
     # A table of short facts opens with a row of facts, not of column names
     assert not header_row("Overall effectiveness\tGood\nLeadership\tRequires improvement to be good")
     assert header_row(text)
+
+
+def test_a_judgement_question_answered_from_a_judgement_table_gets_the_whole_table_overall_first():
+    from assistant.extractive import ExtractiveAnswerer
+
+    table = ("Judgement\tGrade\n"
+             "The impact of leaders on social work practice with children and families\tGood\n"
+             "The experiences and progress of children who need help and protection\tGood\n"
+             "The experiences and progress of children in care\tRequires improvement to be good\n"
+             "Overall effectiveness\tGood")
+    hits = [_hit(0, table, "Table 1", kind="judgement"),
+            _hit(1, "Inspectors judged the service good overall, as it was in 2018.")]
+    f = frame("How did Ofsted judge Anytown's children's services?", Catalog())
+    assert f.slot == "judgement"
+    answer = ExtractiveAnswerer().answer(f, f.question, f.question, hits)
+    rows = [s.text.rstrip(".") for s in answer.sentences if s.citations == [1]]
+    assert rows[0] == "Overall effectiveness | Good"
+    assert "The experiences and progress of children in care | Requires improvement to be good" in rows
+    assert len(rows) == 4 and not any(r.startswith("Judgement | Grade") for r in rows)
+
+
+def test_a_column_name_row_too_short_to_be_a_sentence_leaves_the_first_row_of_facts_a_candidate():
+    # "Judgement | Grade" has two words: sentences() drops it, so the first sentence is a row of facts
+    table = ("Judgement\tGrade\n"
+             "The impact of leaders on social work practice with children and families\tOutstanding\n"
+             "Overall effectiveness\tGood")
+    f = frame("How did Ofsted judge the impact of leaders on social work practice?", Catalog())
+    chosen = choose(f, [_hit(0, table, "Table 1")], limit=1, chooser=_only("focus_sentence"))
+    assert chosen[0].text.startswith("The impact of leaders on social work practice")
