@@ -35,7 +35,7 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("meeting", ("present", "chair", "vice_chair"), _cue(r"\battend|\bpresent\b|\bwho (was|were) at\b")),
     ("meeting", ("officer",), _cue(r"\bofficers?\b.*\b(attend|present)|\bin attendance\b")),
     ("meeting", ("vote",), _cue(r"\bvot(e|ed|ing)\b|\bagainst\b|\babstain")),
-    ("meeting", ("resolution",), _cue(r"\bresolv|\bdecided\b|\bagreed\b")),
+    ("meeting", ("resolution",), _cue(r"\bresolv|\bdecided?\b|\bdecisions?\b|\bagreed?\b")),
     ("inspection", ("lead_inspector", "inspector"), _cue(r"\blead inspector\b|\bled\b|\binspectors? (was|were)\b")),
     (
         "inspection",
@@ -56,7 +56,9 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 # "What must they urgently improve?", "the areas for priority action": the priority actions before the other areas.
 _URGENT = re.compile(r"\burgent|\bpriorit", re.I)
-_RECORD_WORDS = terms("recommendation recommend action plan improvement strength priority resolved decided agreed ask")
+_RECORD_WORDS = terms(
+    "recommendation recommend action plan improvement strength priority resolved decided decision agreed ask"
+)
 _INSPECTION_WORDS = re.compile(r"\b(inspect\w*|ofsted|cqc|visit)\b", re.I)
 _MEETING_WORDS = re.compile(r"\b(meeting|minutes|committee|cabinet|council|panel|board)\b", re.I)
 
@@ -89,6 +91,9 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
 # Fields whose value says what something is about (a recommendation's text, an action): a question about
 # caseload reporting wants the recommendations about it, not every recommendation the body made.
 ABOUT = frozenset({"text", "action"})
+# Fields whose item says what they are about: a resolution is about the agenda item it was made under ("91.
+# 24/00115 - Integrated Care Strategy Delivery Plan"), which its passage's heading names.
+ABOUT_ITEM = frozenset({"resolution", "vote"})
 ABOUT_SHARE = 0.34  # of the focus words, a third: set by hand, not tuned (0.2-0.5 gave the same tune figures)
 
 
@@ -98,9 +103,18 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
     focus = terms(" ".join(frame.focus)) - _RECORD_WORDS
     if not focus:
         return rows
-    share = {r["id"]: len(focus & terms(r["value"])) / len(focus) for r in rows}
-    kept = [r for r in rows if r["field"] not in ABOUT or share[r["id"]] >= ABOUT_SHARE]
+    share = {r["id"]: len(focus & _said_about(r)) / len(focus) for r in rows}
+    kept = [r for r in rows if r["field"] not in ABOUT | ABOUT_ITEM or share[r["id"]] >= ABOUT_SHARE]
+    # A question names one item: the resolutions of the item it names best, not of every item it shares a word with
+    best = max((share[r["id"]] for r in kept if r["field"] in ABOUT_ITEM), default=0.0)
+    kept = [r for r in kept if r["field"] not in ABOUT_ITEM or share[r["id"]] == best]
     return sorted(kept, key=lambda r: -share[r["id"]])
+
+
+def _said_about(row: dict) -> frozenset[str]:
+    if row["field"] in ABOUT_ITEM:
+        return terms(f"{row['value']} {row.get('section') or ''}")
+    return terms(row["value"])
 
 
 # A joint inspection is each inspectorate's: "Ofsted and CQC" is Ofsted's, and CQC's.
@@ -152,7 +166,7 @@ def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[di
         for r in rows:
             by_doc.setdefault(r["doc_id"], []).append(r)
         chosen = [r for r in rows if r["field"] in fields and _matches(frame, r, by_doc)]
-        if chosen and set(fields) & ABOUT and frame.slot != "list":
+        if chosen and set(fields) & (ABOUT | ABOUT_ITEM) and frame.slot != "list":
             chosen = _about(frame, chosen)
         if frame.temporal == "latest" and chosen:
             newest = max((r["part_date"] or r["date"] or "") for r in chosen)

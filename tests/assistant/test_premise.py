@@ -56,3 +56,14 @@ def test_what_came_of_a_statement_is_answered_from_a_later_paper(assistant):
     # the statement's words find first, only asks for it.
     assert (first.date or "") > "2025-01-31", (first.date, first.text[:200])
     assert "not to include Kent and Medway" in answer.answer
+
+
+def test_what_a_meeting_resolved_on_a_numbered_item_comes_from_that_items_resolutions(assistant):
+    """The record's resolutions are matched to the item the question names (its heading: "90. 24/00109 - ..."),
+    not to every item of the meeting."""
+    answer = assistant.ask("What did Kent's Cabinet decide on decision 24/00109 at its January 2025 meeting?")
+    assert not answer.abstained, answer.answer
+    first = answer.citations[0]
+    assert first.label.startswith("90("), (first.label, first.text[:200])
+    assert "Strengthening Independence Service" in answer.sentences[0].text
+    assert "Integrated Care Strategy" not in answer.answer  # item 91's resolutions, the next item of the minutes
