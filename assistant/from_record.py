@@ -26,6 +26,16 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 
 # (entity, fields, cue): a question whose words match the cue wants those fields of that entity.
+# Who a paper is from (ingest/record/papers.py), each asked for in its own words: "who wrote and who was the
+# contact officer" asks for two of them, "who is the contact officer" for one.
+_PAPER_CUES = {
+    "author": _cue(r"\bwho wrote\b|\bwritten by\b|\bauthor(s|ed)?\b"),  # never "authority"
+    "contact_officer": _cue(r"\bcontact officer"),
+    "contributor": _cue(r"\bcontribut"),
+    "sign_off": _cue(r"\bsign(ed)?[- ]?off"),
+    "lead_officer": _cue(r"\blead (person|officer|director)s?\b|\blocal authority lead\b|\brelevant director"),
+}
+PAPER_ROLES = tuple(_PAPER_CUES)
 
 _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("meeting", ("apology",), _cue(r"\bapolog|\babsent\b|\bsent apologies\b")),
@@ -50,6 +60,7 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         ("strength",),
         _cue(r"\bstrengths?\b|\beffective\b|\b(going|doing|done|working|works?) well\b|\b(is|was|are|were) working\b"),
     ),
+    ("paper", PAPER_ROLES, _cue("|".join(f"(?:{c.pattern})" for c in _PAPER_CUES.values()))),
     ("recommendation", ("text",), _cue(r"\brecommend")),
     ("recommendation", ("status",), _cue(r"\brecommend.*\b(accepted|implemented|status|happened|became)")),
     ("action", ("action", "owner", "due", "status"), _cue(r"\bactions?\b|\baction plan\b|\bwho is responsible\b")),
@@ -84,6 +95,8 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
             continue
         if frame.slot in _ONE_FACT and set(fields) <= LISTED_FIELDS:
             continue  # "who wrote the Improvement Plan report?" asks for a person, not the areas to improve
+        if entity == "paper":
+            fields = tuple(f for f in fields if _PAPER_CUES[f].search(q))
         out.append((entity, fields))
     return out
 
@@ -92,8 +105,10 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
 # caseload reporting wants the recommendations about it, not every recommendation the body made.
 ABOUT = frozenset({"text", "action"})
 # Fields whose item says what they are about: a resolution is about the agenda item it was made under ("91.
-# 24/00115 - Integrated Care Strategy Delivery Plan"), which its passage's heading names.
-ABOUT_ITEM = frozenset({"resolution", "vote"})
+# 24/00115 - Integrated Care Strategy Delivery Plan"), which its passage's heading names; an author or contact
+# officer about the report their heading, pack part or paper names ("7 HOME TO SCHOOL TRANSPORT CONSULTATION").
+ABOUT_ITEM = frozenset({"resolution", "vote", *PAPER_ROLES})
+_ROLE_WORDS = terms("author wrote written contact officer contributed contributors sign signed off lead person")
 ABOUT_SHARE = 0.34  # of the focus words, a third: set by hand, not tuned (0.2-0.5 gave the same tune figures)
 
 
@@ -101,6 +116,8 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
     """The rows whose value holds enough of the question's focus, those holding most first; all of them when
     the question names no focus beyond the record's own words."""
     focus = terms(" ".join(frame.focus)) - _RECORD_WORDS
+    if any(r["field"] in PAPER_ROLES for r in rows):
+        focus -= _ROLE_WORDS  # "who wrote and who was the contact officer for X": X is what the rows must be about
     if not focus:
         return rows
     share = {r["id"]: len(focus & _said_about(r)) / len(focus) for r in rows}
@@ -113,7 +130,7 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
 
 def _said_about(row: dict) -> frozenset[str]:
     if row["field"] in ABOUT_ITEM:
-        return terms(f"{row['value']} {row.get('section') or ''}")
+        return terms(" ".join(row.get(k) or "" for k in ("value", "section", "part_title", "title")))
     return terms(row["value"])
 
 

@@ -144,12 +144,16 @@ FIELD_WORDS = {
     "start": "date",
     "end": "date",
     "resolution": "resolved",
+    "contact_officer": "contact",
+    "contributor": "contribut",
+    "sign_off": "sign",
 }
 MAX_STATED = 4  # sentences that state the record's answer, before the chosen ones
 # The record's short answers (who, when, what grade), stated first; its lists (recommendations, actions, areas to
 # improve) are answered by the list and action shapes.
 STATED_FIELDS = frozenset(
-    {*FIELD_WORDS, "present", "officer", "inspector", "vote", "judgement", "published", "letter_date"}
+    {*FIELD_WORDS, "present", "officer", "inspector", "vote", "judgement", "published", "letter_date", "author",
+     "lead_officer"}
 )
 
 
@@ -164,7 +168,7 @@ def stated_lines(hits: list[Hit], stated: list[tuple[int, dict]]) -> list[Line]:
         for _, s in sentences(hits[rank].passage.text):
             text = tidy(s)
             flat = _flat(text)
-            if value not in flat or not whole(text) and "|" not in text:
+            if value not in flat or not (whole(text) or "|" in text or ":" in text):  # "Author: Tolis Vouyioukas"
                 continue
             points = 2 * bool(detail and detail in flat) + bool(word and word in flat)
             if points > score:

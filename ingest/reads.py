@@ -37,8 +37,8 @@ class StoreReads:
                 params.append(value)
         rows = self.db.execute(
             "SELECT f.id, f.entity, f.key, f.field, f.value, f.detail, f.doc_id, f.passage_id, p.ordinal, p.label,"
-            " p.page, p.part_no, p.part_date, p.section, p.text AS passage_text, d.council, d.title, d.date, d.body,"
-            " d.doc_type, d.source FROM facts f JOIN passages p ON p.id = f.passage_id"
+            " p.page, p.part_no, p.part_date, p.part_title, p.section, p.text AS passage_text, d.council, d.title,"
+            " d.date, d.body, d.doc_type, d.source FROM facts f JOIN passages p ON p.id = f.passage_id"
             " JOIN documents d ON d.doc_id = f.doc_id"
             f" WHERE {' AND '.join(clauses)} ORDER BY COALESCE(p.part_date, d.date) NULLS FIRST, f.doc_id, f.id",
             params,

@@ -15,6 +15,8 @@ The vocabulary (entity: fields; `detail` in brackets), shared by the extractors,
 - inspection (key: "inspection"): inspectorate, kind, framework, start, end, published, letter_date, overall,
   judgement [area], lead_inspector, inspector [role], strength, improvement, priority_action, requirement,
   previous [what the previous inspection found or when it was]
+- paper (key: the pack part's title, or "paper"): author, contact_officer, contributor, sign_off, lead_officer
+  [the label as the paper gives it: "Report Authors", "Cabinet Member sign-off"]
 Dates are ISO (yyyy-mm-dd) where the paper gives a full date; grades are as written ("Requires improvement to be
 good" stays whole).
 """
@@ -26,19 +28,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ingest.models import Document, Fact
-from ingest.record import actions, inspections, meetings, recommendations
+from ingest.record import actions, inspections, meetings, papers, recommendations
 
 if TYPE_CHECKING:
     from ingest.store import Store
 
 # Bumped when an extractor changes: a store whose record an older version read is read again from its passages.
-VERSION = "1"
+VERSION = "2"
 
 EXTRACTORS: tuple[Callable[[Document], list[Fact]], ...] = (
     meetings.extract,
     recommendations.extract,
     actions.extract,
     inspections.extract,
+    papers.extract,
 )
 
 

@@ -67,3 +67,20 @@ def test_what_a_meeting_resolved_on_a_numbered_item_comes_from_that_items_resolu
     assert first.label.startswith("90("), (first.label, first.text[:200])
     assert "Strengthening Independence Service" in answer.sentences[0].text
     assert "Integrated Care Strategy" not in answer.answer  # item 91's resolutions, the next item of the minutes
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "not_said"),
+    [
+        # The report's own header line, of the report the question names, not the other report of the same pack
+        ("Who is the contact officer for the home to school transport consultation report to Buckinghamshire's "
+         "Children's Select Committee in November 2018?", "Contact officer: Tracey Lawrence", "Richard Nash"),
+        # Names that follow a bare label ("7. Report Authors:"), each in a passage of its own
+        ("Which officers authored Kent County Council's January 2025 paper on the English Devolution White Paper?",
+         "David Whittle", "Sharon Howard"),
+    ],
+)
+def test_who_a_report_is_from_is_answered_from_the_record(assistant, question, said, not_said):
+    answer = assistant.ask(question, role="member")
+    assert not answer.abstained, answer.answer
+    assert said in answer.sentences[0].text and not_said not in answer.answer, answer.answer
