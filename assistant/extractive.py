@@ -197,7 +197,7 @@ class ExtractiveAnswerer:
             limit = MAX_SENTENCES.get(frame.slot, 3)
             lead = stated_lines(hits, self.stated(frame, hits)) if self.stated else []
             chosen = choose(frame, hits, limit)
-            lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text != line.text for line in lead)]
+            lines = [Line(c.text, c.hit_rank) for c in chosen if all(c.text not in line.text for line in lead)]
             lines = lead + self._continued(self._led_into(lines[: max(0, limit - len(lead))], hits), hits)
             if frame.slot == "judgement":
                 lines = _whole_table(lines, hits)

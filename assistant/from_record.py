@@ -44,7 +44,7 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("meeting", ("chair", "vice_chair", "present"), _cue(r"\bchair(ed|man|woman|ing)?\b|\bvice.chair")),
     ("meeting", ("present", "chair", "vice_chair"), _cue(r"\battend|\bpresent\b|\bwho (was|were) at\b")),
     ("meeting", ("officer",), _cue(r"\bofficers?\b.*\b(attend|present)|\bin attendance\b")),
-    ("meeting", ("vote",), _cue(r"\bvot(e|ed|ing)\b|\bagainst\b|\babstain")),
+    ("meeting", ("voted", "vote"), _cue(r"\bvot(e|ed|ing)\b|\bagainst\b|\babstain")),
     ("meeting", ("resolution",), _cue(r"\bresolv|\bdecided?\b|\bdecisions?\b|\bagreed?\b")),
     ("inspection", ("lead_inspector", "inspector"), _cue(r"\blead inspector\b|\bled\b|\binspectors? (was|were)\b")),
     (
@@ -91,8 +91,8 @@ def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
         inspected = _INSPECTION_WORDS.search(q) or frame.inspection or frame.slot == "judgement"
         if entity == "inspection" and not inspected:
             continue
-        if entity == "meeting" and not (_MEETING_WORDS.search(q) or frame.dates or frame.bodies):
-            continue
+        if entity == "meeting" and not (_MEETING_WORDS.search(q) or frame.dates or frame.bodies or "vote" in fields):
+            continue  # a vote is a meeting's whatever the question calls it ("who voted against the Pay Policy?")
         if frame.slot in _ONE_FACT and set(fields) <= LISTED_FIELDS:
             continue  # "who wrote the Improvement Plan report?" asks for a person, not the areas to improve
         if entity == "paper":
@@ -107,7 +107,8 @@ ABOUT = frozenset({"text", "action"})
 # Fields whose item says what they are about: a resolution is about the agenda item it was made under ("91.
 # 24/00115 - Integrated Care Strategy Delivery Plan"), which its passage's heading names; an author or contact
 # officer about the report their heading, pack part or paper names ("7 HOME TO SCHOOL TRANSPORT CONSULTATION").
-ABOUT_ITEM = frozenset({"resolution", "vote", *PAPER_ROLES})
+ABOUT_ITEM = frozenset({"resolution", "vote", "voted", *PAPER_ROLES})
+_VOTE_WORDS = terms("vote voted voting against abstain abstained abstention favour councillors members")
 _ROLE_WORDS = terms("author wrote written contact officer contributed contributors sign signed off lead person")
 ABOUT_SHARE = 0.34  # of the focus words, a third: set by hand, not tuned (0.2-0.5 gave the same tune figures)
 
@@ -118,6 +119,8 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
     focus = terms(" ".join(frame.focus)) - _RECORD_WORDS
     if any(r["field"] in PAPER_ROLES for r in rows):
         focus -= _ROLE_WORDS  # "who wrote and who was the contact officer for X": X is what the rows must be about
+    if any(r["field"] in ("vote", "voted") for r in rows):
+        focus -= _VOTE_WORDS  # "which councillors abstained on X": the same
     if not focus:
         return rows
     share = {r["id"]: len(focus & _said_about(r)) / len(focus) for r in rows}
@@ -163,6 +166,19 @@ def _matches(frame: Frame, row: dict, by_doc: dict[str, list[dict]]) -> bool:
     return True
 
 
+_SIDES = (("Against", re.compile(r"\bagainst\b", re.I)), ("Abstain", re.compile(r"\babstain", re.I)),
+          ("For", re.compile(r"\bvot\w* for\b|\bin favour\b|\bsupported\b", re.I)))
+
+
+def _on_side(frame: Frame, rows: list[dict]) -> list[dict]:
+    """Who voted the way the question asks ("who voted against"): the other sides' names left out; every side's
+    when it names none."""
+    side = next((name for name, cue in _SIDES if cue.search(frame.question)), None)
+    if side is None:
+        return rows
+    return [r for r in rows if r["field"] != "voted" or (r["detail"] or "").startswith(side)]
+
+
 def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tuple[int, str]]:
     """(passage id, field) of the facts that answer the question, best first; empty when the record has none."""
     out: list[tuple[int, str]] = []
@@ -185,6 +201,8 @@ def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[di
         chosen = [r for r in rows if r["field"] in fields and _matches(frame, r, by_doc)]
         if chosen and set(fields) & (ABOUT | ABOUT_ITEM) and frame.slot != "list":
             chosen = _about(frame, chosen)
+        if "voted" in fields:
+            chosen = _on_side(frame, chosen)
         if frame.temporal == "latest" and chosen:
             newest = max((r["part_date"] or r["date"] or "") for r in chosen)
             chosen = [r for r in chosen if (r["part_date"] or r["date"] or "") == newest]

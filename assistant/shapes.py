@@ -148,12 +148,13 @@ FIELD_WORDS = {
     "contributor": "contribut",
     "sign_off": "sign",
 }
+SHORT_PASSAGE = 300  # characters: a passage of lines too short to be sentences is stated whole
 MAX_STATED = 4  # sentences that state the record's answer, before the chosen ones
 # The record's short answers (who, when, what grade), stated first; its lists (recommendations, actions, areas to
 # improve) are answered by the list and action shapes.
 STATED_FIELDS = frozenset(
-    {*FIELD_WORDS, "present", "officer", "inspector", "vote", "judgement", "published", "letter_date", "author",
-     "lead_officer"}
+    {*FIELD_WORDS, "present", "officer", "inspector", "vote", "voted", "judgement", "published", "letter_date",
+     "author", "lead_officer"}
 )
 
 
@@ -173,6 +174,11 @@ def stated_lines(hits: list[Hit], stated: list[tuple[int, dict]]) -> list[Line]:
             points = 2 * bool(detail and detail in flat) + bool(word and word in flat)
             if points > score:
                 best, score = text, points
+        text = hits[rank].passage.text
+        whole_passage = best is None and not sentences(text) or fact["field"] == "voted"
+        if whole_passage and value in _flat(text) and len(text) <= SHORT_PASSAGE:
+            # "Against (1)\n\nMr Booth": lines too short to be sentences; a division's side with its tally
+            best = " ".join(text.split())
         if best and all(best != line.text for line in out):
             out.append(Line(best, rank))
         if len(out) == MAX_STATED:

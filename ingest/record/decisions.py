@@ -197,3 +197,28 @@ def votes(passages: list[Passage]) -> list[tuple[int, str]]:
         if len(tally) >= 2:
             out.append((p.ordinal, ", ".join(f"{w} {n}" for w, n in tally.items())))
     return out
+
+
+# A recorded division that names its members, a side to a passage ("Against (1)" then "Mr Booth"): who voted how.
+_SIDE_FIRST = re.compile(r"^\W*(?P<side>For|Against|Abstain\w*|Abstentions?)\s*\(\s*\d{1,3}\s*\)\s*\n", re.IGNORECASE)
+_OUTCOME = re.compile(r"\s+(?:(?:Substantive\s+)?Motion|Amendment|The\s+(?:motion|amendment))\b.*$", re.DOTALL)
+_MEMBER = re.compile(
+    r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Cllr|Councillor)\.?\s+[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’.-]*))*$"
+)
+
+
+def voters(passages: list[Passage]) -> list[tuple[int, str, str]]:
+    """(ordinal, side, name) for each member a division names: "Against (1)\n\nMr Booth" gives Mr Booth against;
+    the names end where one is not a member's ("Motion carried." after the last is cut first)."""
+    out: list[tuple[int, str, str]] = []
+    for p in passages:
+        m = _SIDE_FIRST.match(p.text)
+        if not m:
+            continue
+        side = "Abstain" if m.group("side").lower().startswith("abst") else m.group("side").capitalize()
+        names = _OUTCOME.sub("", " ".join(p.text[m.end() :].split()))
+        for name in re.split(r",\s*|\s+and\s+", names.rstrip(" .")):
+            if not _MEMBER.match(name.strip()):
+                break
+            out.append((p.ordinal, side, name.strip()))
+    return out

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ingest.dates import first_date
 from ingest.models import Document, Fact, Passage
 from ingest.record import attendance
-from ingest.record.decisions import Item, item_heading, resolutions, votes
+from ingest.record.decisions import Item, item_heading, resolutions, voters, votes
 from ingest.record.opening import END, clock, header, is_opener, opening_block
 from ingest.record.people import NAME, clean_name, is_list, smart_case
 
@@ -157,6 +157,8 @@ def _read(
             add("resolution", text, ordinal, it.label)
         for ordinal, tally in votes(body):
             add("vote", tally, ordinal, it.label)
+        for ordinal, side, name in voters(body):
+            add("voted", name, ordinal, f"{side} ({it.label})")
     return facts
 
 
@@ -171,7 +173,8 @@ def extract(doc: Document) -> list[Fact]:
             # with the same counts in one item are two votes.
             seen: set[tuple[object, ...]] = set()
             for f in sorted(facts, key=lambda f: f.ordinal):  # in the paper's order: the opening line first
-                once = (f.field, f.value, f.detail) + ((f.ordinal,) if f.field in ("resolution", "vote") else ())
+                divided = f.field in ("resolution", "vote", "voted")
+                once = (f.field, f.value, f.detail) + ((f.ordinal,) if divided else ())
                 if once not in seen:
                     seen.add(once)
                     out.append(f)

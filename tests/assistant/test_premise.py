@@ -78,9 +78,12 @@ def test_what_a_meeting_resolved_on_a_numbered_item_comes_from_that_items_resolu
         # Names that follow a bare label ("7. Report Authors:"), each in a passage of its own
         ("Which officers authored Kent County Council's January 2025 paper on the English Devolution White Paper?",
          "David Whittle", "Sharon Howard"),
+        # A division's side, with its tally, of the item the question names
+        ("Which members abstained on the Pay Policy Statement at Kent County Council in March 2025?",
+         "Abstain (2) Mr Lehmann, Mr Sole", "Mr Booth"),
     ],
 )
-def test_who_a_report_is_from_is_answered_from_the_record(assistant, question, said, not_said):
+def test_who_a_report_is_from_and_who_voted_how_are_answered_from_the_record(assistant, question, said, not_said):
     answer = assistant.ask(question, role="member")
     assert not answer.abstained, answer.answer
     assert said in answer.sentences[0].text and not_said not in answer.answer, answer.answer

@@ -298,3 +298,19 @@ def test_minutes_in_other_councils_styles(tmp_path: Path, name: str) -> None:
     got = {(f.field, f.value, f.detail) for f in facts if f.field != "title"}
     assert got == EXPECTED[name], (sorted(EXPECTED[name] - got), sorted(got - EXPECTED[name]))
     assert all(holds(doc, f) for f in facts)
+
+
+def test_a_division_names_who_voted_each_way(extracted: dict[str, list[Fact]], corpus_docs) -> None:
+    """Kent's minutes name each side of a recorded vote ("Against (1)" then "Mr Booth"): each name is a fact citing
+    its side's passage; on every side that names fewer than 30 members, as many names as the side's own count."""
+    doc = corpus_docs["kent_council_minutes_2025-03-13.pdf"]
+    voted = [f for f in extracted["kent_council_minutes_2025-03-13.pdf"] if f.field == "voted"]
+    assert [f.value for f in voted if f.detail == "Against (307)"] == ["Mr Booth"]
+    assert [f.value for f in voted if f.detail == "Abstain (307)"] == ["Mr Lehmann", "Mr Sole"]  # "Motion carried."
+    sides: dict[int, list[str]] = defaultdict(list)
+    for f in voted:
+        sides[f.ordinal].append(f.value)
+    counted = {o: int(re.match(r"^\W*\w+\s*\((\d+)\)", doc.passages[o].text).group(1)) for o in sides}
+    short = {o for o, n in counted.items() if n < 30}
+    assert len(short) >= 8 and all(len(sides[o]) == counted[o] for o in short)
+    assert not any(f.field == "voted" for name in MINUTES if "kent" not in name for f in extracted[name])
