@@ -47,6 +47,10 @@ class Item(BaseModel):
     title: Cited | None = Field(description="none when the minutes record a resolution under an item not read")
     resolutions: list[Cited] = Field(default_factory=list)
     votes: list[Cited] = Field(default_factory=list)
+    voted: list[Cited] = Field(
+        default_factory=list, description='who voted how in a recorded division: a member; detail "For", "Against", '
+        '"Abstain"'
+    )
 
 
 class Meeting(BaseModel):

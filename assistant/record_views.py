@@ -156,6 +156,11 @@ def _meeting(rows: list[dict]) -> Meeting:
                 items.append(item)
                 by_label[r["detail"] or ""] = item
             (item.resolutions if r["field"] == "resolution" else item.votes).append(_cited(r))
+        elif r["field"] == "voted":  # detail "Against (307)": the side, and the item's label
+            side, _, label = (r["detail"] or "").partition(" (")
+            item = by_label.get(label.rstrip(")"))
+            if item is not None:
+                item.voted.append(_cited({**r, "detail": side}))
     singles = {k: _one(values, k) for k in ("date", "body", "title", "venue")}
     lists = ("start_time", "end_time", "present", "chair", "vice_chair", "apologies", "substitutes", "officers")
     lists += ("others", "declarations")

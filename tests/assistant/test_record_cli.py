@@ -92,3 +92,21 @@ def test_help_explains_the_views_and_filters(capsys):
         assert flag in out
     with pytest.raises(SystemExit):
         main(["record", "minutes"])
+
+
+def test_a_meetings_items_carry_who_voted_how_with_each_name_cited():
+    from assistant.record_views import _meeting
+
+    base = {"doc_id": "d", "key": "meeting", "label": "¶1", "part_no": None, "page": 3, "part_title": None,
+            "title": "Minutes", "part_date": None, "date": "2025-03-13", "council": "Kent County Council",
+            "body": "County Council", "doc_type": "minutes", "source": "m.pdf"}
+    rows = [
+        {**base, "field": "item", "value": "Pay Policy Statement", "detail": "307, Item 16", "ordinal": 1},
+        {**base, "field": "vote", "value": "For 32, Against 1, Abstain 2", "detail": "307", "ordinal": 2},
+        {**base, "field": "voted", "value": "Mr Booth", "detail": "Against (307)", "ordinal": 3},
+        {**base, "field": "voted", "value": "Mr Sole", "detail": "Abstain (307)", "ordinal": 4},
+    ]
+    item = _meeting(rows).items[0]
+    assert [(v.value, v.detail, v.cite.passage_id) for v in item.voted] == [
+        ("Mr Booth", "Against", "d:3"), ("Mr Sole", "Abstain", "d:4")]
+    assert [v.value for v in item.votes] == ["For 32, Against 1, Abstain 2"]
