@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ingest.store import Store
 
 # Bumped when an extractor changes: a store whose record an older version read is read again from its passages.
-VERSION = "3"
+VERSION = "4"
 
 EXTRACTORS: tuple[Callable[[Document], list[Fact]], ...] = (
     meetings.extract,

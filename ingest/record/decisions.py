@@ -203,7 +203,8 @@ def votes(passages: list[Passage]) -> list[tuple[int, str]]:
 _SIDE_FIRST = re.compile(r"^\W*(?P<side>For|Against|Abstain\w*|Abstentions?)\s*\(\s*\d{1,3}\s*\)\s*\n", re.IGNORECASE)
 _OUTCOME = re.compile(r"\s+(?:(?:Substantive\s+)?Motion|Amendment|The\s+(?:motion|amendment))\b.*$", re.DOTALL)
 _MEMBER = re.compile(
-    r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Cllr|Councillor)\.?\s+[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’.-]*))*$"
+    r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Cllr|Councillor)\.?\s+(?:[A-Z]\.?\s+){0,3}[A-Z][\w'’-]+"
+    r"(?:\s+(?:[A-Z][\w'’.-]*))*$"  # "Mr Booth", "Mrs A B Jones", "Sir Paul Carter CBE"
 )
 
 

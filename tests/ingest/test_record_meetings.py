@@ -314,3 +314,15 @@ def test_a_division_names_who_voted_each_way(extracted: dict[str, list[Fact]], c
     short = {o for o, n in counted.items() if n < 30}
     assert len(short) >= 8 and all(len(sides[o]) == counted[o] for o in short)
     assert not any(f.field == "voted" for name in MINUTES if "kent" not in name for f in extracted[name])
+
+
+def test_a_division_names_members_with_initials_and_honours_and_stops_at_the_outcome():
+    from ingest.models import Passage
+    from ingest.record.decisions import voters
+
+    texts = ["For (3)\n\nMr I Pellwether, Mrs A B Jones and Sir Paul Carter CBE",
+             "Against (1)\n\nCllr R Dunnock-Vale Amendment lost.",
+             "Abstain (0)\n\nNone"]
+    passages = [Passage("d", n, f"¶{n}", "Item 5", 0, len(t), t) for n, t in enumerate(texts)]
+    assert voters(passages) == [(0, "For", "Mr I Pellwether"), (0, "For", "Mrs A B Jones"),
+                                (0, "For", "Sir Paul Carter CBE"), (1, "Against", "Cllr R Dunnock-Vale")]
