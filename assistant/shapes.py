@@ -166,7 +166,9 @@ def stated_lines(hits: list[Hit], stated: list[tuple[int, dict]]) -> list[Line]:
         value, detail = _flat(fact["value"]), _flat(fact.get("detail") or "")
         word = FIELD_WORDS.get(fact["field"], "")
         best, score = None, -1
-        for _, s in sentences(hits[rank].passage.text):
+        passage = hits[rank].passage.text
+        said = sentences(passage)
+        for _, s in said:
             text = tidy(s)
             flat = _flat(text)
             if value not in flat or not (whole(text) or "|" in text or ":" in text):  # "Author: Tolis Vouyioukas"
@@ -174,11 +176,10 @@ def stated_lines(hits: list[Hit], stated: list[tuple[int, dict]]) -> list[Line]:
             points = 2 * bool(detail and detail in flat) + bool(word and word in flat)
             if points > score:
                 best, score = text, points
-        text = hits[rank].passage.text
-        whole_passage = best is None and not sentences(text) or fact["field"] == "voted"
-        if whole_passage and value in _flat(text) and len(text) <= SHORT_PASSAGE:
+        whole_passage = (best is None and not said) or fact["field"] == "voted"
+        if whole_passage and value in _flat(passage) and len(passage) <= SHORT_PASSAGE:
             # "Against (1)\n\nMr Booth": lines too short to be sentences; a division's side with its tally
-            best = " ".join(text.split())
+            best = " ".join(passage.split())
         if best and all(best != line.text for line in out):
             out.append(Line(best, rank))
         if len(out) == MAX_STATED:
