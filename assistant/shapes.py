@@ -71,6 +71,21 @@ def _item_text(text: str) -> str:
     return out or body[:ITEM_CHARS]
 
 
+def _led_list(h: Hit, focus: set[str]) -> bool:
+    """A list by its form whose own lead-in names what was asked: "... the following areas of significant
+    weakness:" ending its passage or followed by its items. Such a list answers before a better-ranked paragraph
+    that is only of an item's kind."""
+    text = h.passage.text
+    first = _ITEM_LINE.search(text)
+    if len(_ITEM_LINE.findall(text)) >= 2 and first:
+        lead_in = text[: first.start()]
+    elif text.rstrip().endswith(":"):
+        lead_in = text
+    else:
+        return False
+    return bool(focus) and len(focus & terms(lead_in)) >= len(focus) / 2
+
+
 def _is_item(h: Hit) -> bool:
     """A passage that is one item of a list: a lead-in, a sub-label, a bullet or number, or an item's kind."""
     p = h.passage
@@ -81,11 +96,13 @@ def _is_item(h: Hit) -> bool:
 def list_lines(frame, hits: list[Hit], neighbours: Callable[[Hit], list[Hit]] | None, focus: set[str]) -> list[Line]:
     """A list question's items with their labels, from the best-ranked list among the passages."""
     usable = [(r, h) for r, h in enumerate(hits[:5]) if h.passage.kind not in NAVIGATION]
+    usable.sort(key=lambda rh: (not _led_list(rh[1], focus), rh[0]))
     for rank, anchor in usable:
         text = anchor.passage.text
         items = [m.start() for m in _ITEM_LINE.finditer(text)]
         if len(items) >= 2:  # a lead-in with its short list, kept as one passage
-            lines = [Line(tidy(s), rank) for _, s in sentences(text) if whole(tidy(s))]
+            # an item may start in lower case ("- the lack of a cohesive strategy"): it reads on from its lead-in
+            lines = [Line(tidy(s), rank) for _, s in sentences(text) if whole(tidy(s)) or _BULLETED.match(s)]
             return lines[: MAX_ITEMS + 1]
         if not (_is_item(anchor) or text.rstrip().endswith(":")):
             continue

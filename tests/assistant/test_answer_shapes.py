@@ -307,3 +307,19 @@ def test_a_column_name_row_too_short_to_be_a_sentence_leaves_the_first_row_of_fa
     f = frame("How did Ofsted judge the impact of leaders on social work practice?", Catalog())
     chosen = choose(f, [_hit(0, table, "Table 1")], limit=1, chooser=_only("focus_sentence"))
     assert chosen[0].text.startswith("The impact of leaders on social work practice")
+
+
+def test_a_list_whose_own_lead_in_names_what_was_asked_answers_before_a_better_ranked_finding():
+    f = frame("What were the areas of significant weakness found by the inspection?", Catalog())
+    hits = [
+        _hit(0, "Inspectors visited the area in March and spoke with families and leaders.", kind="finding"),
+        _hit(1, "Leaders know the area well and have plans for its weaknesses.", kind="finding"),
+        _hit(2, "The area must tackle the following areas of significant weakness:\n\n"
+                "- the lack of a cohesive area strategy for speech and language therapy\n"
+                "- waiting times to see a community paediatrician."),
+    ]
+    lines = list_lines(f, hits, None, terms(" ".join(f.focus)))
+    assert [line.hit_rank for line in lines] == [2, 2, 2]
+    # items that read on from their lead-in in lower case are kept as they stand
+    assert lines[1].text.startswith("the lack of a cohesive area strategy")
+    assert lines[2].text.startswith("waiting times to see a community paediatrician")
