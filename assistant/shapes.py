@@ -237,8 +237,9 @@ def _prefix(label: str) -> str:
 
 def trend_lines(frame, hits: list[Hit], focus: set[str]) -> list[Line]:
     """Dated values in date order: the best sentence of each paper or meeting that holds the fact asked for."""
-    quantity = _QUANTITY.search(frame.question) is not None and "judge" not in " ".join(frame.focus)
-    if "judge" in " ".join(frame.focus):
+    judged = "judge" in " ".join(frame.focus) or (frame.inspection is not None or "Ofsted" in frame.bodies)
+    quantity = _QUANTITY.search(frame.question) is not None and not judged
+    if judged:  # "how did Ofsted's view of services for children in care change": each inspection's grade
         shows = SLOT_SHOWS.get("judgement")
     elif quantity:  # "how has the number of ... moved": each paper's figure, not its date
         shows = _FIGURE

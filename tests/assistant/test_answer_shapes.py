@@ -80,6 +80,24 @@ def test_a_trend_gives_dated_values_in_date_order():
     assert [ln.text[:10] for ln in lines] == ["2016-05-01", "2019-07-01", "2024-03-01"]
 
 
+def test_a_trend_of_ofsteds_view_gives_each_inspections_grade_not_any_dated_sentence():
+    catalog = Catalog(councils=frozenset({"Anytown Council"}), bodies=frozenset({"Ofsted"}))
+    f = frame("How did Ofsted's view of Anytown's services for children in care change between 2015 and 2019?", catalog)
+    hits = [
+        _hit(0, "The director of services for children in care has been in post since 1 September 2015.",
+             doc={"doc_id": "d1", "date": "2016-01-20"}),
+        _hit(1, "Services for children in care require improvement to be good.", doc={"doc_id": "d1",
+                                                                                   "date": "2016-01-20"}),
+        _hit(2, "Services for children in care were judged to be inadequate.", doc={"doc_id": "d2",
+                                                                                 "date": "2019-07-19"}),
+    ]
+    lines = trend_lines(f, hits, terms(" ".join(f.focus)))
+    assert [ln.text for ln in lines] == [
+        "2016-01-20: Services for children in care require improvement to be good.",
+        "2019-07-19: Services for children in care were judged to be inadequate.",
+    ]
+
+
 def test_two_answers_join_with_shared_and_renumbered_citations():
     def answer(text: str, cites: list[tuple[int, str]]) -> Answer:
         citations = [Citation(n=n, doc_id="d1", passage_id=pid, source="p.pdf", title="T", date=None, body=None,
