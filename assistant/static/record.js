@@ -52,6 +52,43 @@
 
   // --- meetings --------------------------------------------------------------------------------
 
+  const SIDES = ["For", "Against", "Abstain"];
+  const ordinalOf = (c) => Number(c.passage_id.slice(c.passage_id.lastIndexOf(":") + 1));
+
+  /** One division's sides (For, Against, Abstain, then any other the minutes name), each with its members and a
+   *  link to the paragraph that names them. */
+  function division(voted) {
+    const sides = new Map();
+    for (const v of voted) {
+      if (!sides.has(v.detail)) sides.set(v.detail, []);
+      sides.get(v.detail).push(v);
+    }
+    const rank = (side) => (SIDES.includes(side) ? SIDES.indexOf(side) : SIDES.length);
+    return el("dl", { class: "division" }, [...sides.keys()].sort((a, b) => rank(a) - rank(b)).flatMap((side) => {
+      const members = sides.get(side);
+      const cites = [...new Map(members.map((v) => [v.cite.passage_id, v.cite])).values()];
+      return [el("dt", {}, side), el("dd", {},
+        members.flatMap((v, i) => [i ? ", " : "", el("span", { class: "voter" }, v.value)]),
+        cites.flatMap((c) => [" ", cite(c)]))];
+    }));
+  }
+
+  /** An item's votes, each with who voted how under it. An item may take several votes (Kent's minute 306 took
+   *  four), so a member belongs to the vote whose paragraph last precedes theirs. */
+  function votes(it) {
+    const divisions = it.votes.map((v) => ({ vote: v, voted: [] }));
+    const loose = [];
+    for (const v of it.voted) {
+      const d = divisions.findLast((x) => ordinalOf(x.vote.cite) <= ordinalOf(v.cite)) || divisions[0];
+      (d ? d.voted : loose).push(v);
+    }
+    if (!divisions.length && !loose.length) return "";
+    return el("ul", { class: "cited" },
+      divisions.map((d) => el("li", {}, `Vote: ${d.vote.value} `, cite(d.vote.cite),
+        d.voted.length ? division(d.voted) : null)),
+      loose.length ? el("li", {}, "Who voted how", division(loose)) : null);
+  }
+
   const meetingName = (m) => `${value(m.body) || m.paper.body || "Meeting"}, ${when(value(m.date) || m.paper.date)}`;
 
   function meetingView(m) {
@@ -89,7 +126,7 @@
         m.declarations.map((p) => row(p.value, [p.detail || ""], p.cite))),
       ...section("m-items", "Items and resolutions", ["Item", "Title", "Resolutions and votes", "Cited paragraph"],
         m.items.map((it) => row(it.number || "", [value(it.title),
-          [cited(it.resolutions), cited(it.votes, (v) => `Vote: ${v.value}`)]], it.title && it.title.cite))),
+          [cited(it.resolutions), votes(it)]], it.title && it.title.cite))),
     ];
   }
 

@@ -608,7 +608,63 @@ def test_the_record_keeps_a_restricted_paper_from_the_public(page, record_papers
     expect(page.locator("#r-body")).to_have_value("Quillfeather")
 
 
-def test_the_record_pages_pass_axe(browser, base_url, record_papers):
+KENT_MINUTES = ROOT / "corpus" / "kent" / "kent_council_minutes_2025-03-13.pdf"
+MEMBER = {"X-API-Key": "mem-key"}
+
+
+@pytest.fixture(scope="module")
+def kent_minutes(http) -> Iterator[str]:
+    """Kent County Council's minutes of 13 March 2025, whose divisions name who voted each way ("Against (1)" then
+    "Mr Booth"), uploaded as restricted so that only a member's key may see them; then removed."""
+    from record_papers import ADMIN, delete
+
+    files = {"file": (KENT_MINUTES.name, KENT_MINUTES.read_bytes(), "application/pdf")}
+    r = http.post("/documents", files=files, data={"access": "restricted"}, headers=ADMIN)
+    assert r.status_code == 200 and r.json()["added"] == [KENT_MINUTES.name], r.text
+    yield r.json()["doc_id"]
+    delete(http, r.json()["doc_id"])
+
+
+def test_a_meeting_shows_who_voted_how_by_side_under_each_vote(page, http, kent_minutes):
+    """Under each vote of an item, its division: the members on each side, each side linking to the paragraph that
+    names them; a public visitor sees none of a restricted paper's divisions."""
+    page.goto("/record")
+    record_loaded(page)
+    assert not [m for m in ("Mr Booth", "Mr Lehmann", kent_minutes) if m in page.content()]
+
+    use_key(page, "mem-key")
+    [kent] = [m for m in http.get("/record/meetings", headers=MEMBER).json() if m["paper"]["doc_id"] == kent_minutes]
+    page.goto(f"/record?meeting={kent['id']}")
+    record_loaded(page)
+    expect(page.locator("#meeting-title")).to_have_text("County Council, 13 March 2025")
+
+    # Every member the API names, on the side the API gives, linked to the passage the API cites; nothing else.
+    shown = page.evaluate("""() => [...document.querySelectorAll("#meeting .division dd")].flatMap((dd) =>
+      [...dd.querySelectorAll(".voter")].map((v) => [dd.previousElementSibling.textContent, v.textContent,
+        dd.querySelector("a.cite").getAttribute("href")]))""")
+    voted = [[v["detail"], v["value"], "/library/{}#p{}".format(*v["cite"]["passage_id"].split(":"))]
+             for it in kent["items"] for v in it["voted"]]  # fmt: skip
+    assert len(voted) > 300 and sorted(shown) == sorted(voted)
+
+    # Under each vote of an item, its own division: item 306 took four, each with its sides in the order For,
+    # Against, Abstain (a side nobody took is not shown).
+    items = page.locator("table[aria-labelledby=m-items] tbody tr")
+    governance = items.filter(has_text="Governance Updates")
+    expect(governance.locator(".division")).to_have_count(4)
+    expect(governance.locator(".division").nth(1).locator("dt")).to_have_text(["For", "Against"])
+    expect(governance.locator(".division").nth(3).locator("dt")).to_have_text(["For", "Abstain"])
+    pay = items.filter(has_text="Pay Policy Statement")
+    expect(pay).to_contain_text("Vote: For 32, Against 1, Abstain 2")
+    sides = pay.locator(".division")
+    expect(sides.locator("dt")).to_have_text(["For", "Against", "Abstain"])
+    expect(sides.locator("dd").nth(1).locator(".voter")).to_have_text(["Mr Booth"])
+    expect(sides.locator("dd").nth(2).locator(".voter")).to_have_text(["Mr Lehmann", "Mr Sole"])
+    target = cited_target(page, sides.locator("dd").nth(1).locator("a.cite"))
+    expect(target).to_contain_text("Against (1)")
+    expect(target).to_contain_text("Mr Booth")
+
+
+def test_the_record_pages_pass_axe(browser, base_url, record_papers, kent_minutes):
     tab = Tab(browser, base_url, bypass_csp=True)  # axe is injected as an inline script, which the CSP forbids
     page = tab.page
     try:
