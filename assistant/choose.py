@@ -42,6 +42,7 @@ FEATURES = (
     "capitals",
 )
 _DIGIT = re.compile(r"\d")
+LATEST_DEPTH = 5  # of the reranked passages, the ones a "latest" question's newest answer is looked for in
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,21 @@ def _capitals(text: str) -> float:
     """The share of letters in capitals: a title line in capitals is a heading, not an answer."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+def _of_newest(hits: list[Hit], found: list[Candidate], x: np.ndarray) -> np.ndarray:
+    """For a "latest"/"current" question, which sentences come from the newest paper among those of the first
+    passages that hold the kind of fact asked for near its focus: the latest verdict, never an older one that
+    happens to rank higher."""
+    def dated(rank: int) -> str:
+        return hits[rank].passage.part_date or hits[rank].doc.get("date") or ""
+
+    near = x[:, FEATURES.index("slot_near_focus")] > 0
+    answering = {c.hit_rank for c, ok in zip(found, near, strict=True) if ok and c.hit_rank < LATEST_DEPTH}
+    newest = max((dated(r) for r in answering), default="")
+    if not newest or len({dated(r) for r in answering}) < 2:
+        return np.ones(len(found), dtype=bool)
+    return np.array([dated(c.hit_rank) == newest for c in found])
+
+
 def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
     """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
     found, x = candidates(frame, hits)
@@ -166,6 +182,8 @@ def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = 
         return []
     chooser = chooser or load()
     score = chooser.scores(x)
+    if frame.temporal == "latest":
+        score = np.where(_of_newest(hits, found, x), score, -np.inf)
     order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))
     best = found[order[0]]
     rest: list[Candidate] = []

@@ -54,7 +54,12 @@ _SLOT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yesno", re.compile(r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I)),
 )
 _TEMPORAL = (
-    ("latest", re.compile(r"\b(latest|most recent|current(ly)?|now|last|newest|this year)\b", re.I)),
+    # "last" as an adjective ("the last inspection", "last year"), never as a verb or an adverb ("how long did it
+    # last", "since the system was last reviewed")
+    ("latest", re.compile(r"\b(latest|most recent|current(ly)?|now|newest|this year)\b|\b(the|its|their|our|this|"
+                          r"that|his|her)\s+last\b(?!\s+(?:for|long)\b)|^\s*last\b|\blast\s+(year|month|week|time|"
+                          r"inspection|visit|meeting|report|ofsted|full|two|three|four|five|few|"
+                          r"inspected|visited|rated|judged)\b", re.I)),
     ("earliest", re.compile(r"\b(first|earliest|original(ly)?|previous|before)\b", re.I)),
     ("trend", re.compile(r"\b(over the years|trend|trajectory|since|between (19|20)\d{2} and)\b", re.I)),
 )

@@ -341,3 +341,16 @@ def test_a_list_whose_own_lead_in_names_what_was_asked_answers_before_a_better_r
     # items that read on from their lead-in in lower case are kept as they stand
     assert lines[1].text.startswith("the lack of a cohesive area strategy")
     assert lines[2].text.startswith("waiting times to see a community paediatrician")
+
+
+def test_a_latest_question_is_answered_from_the_newest_paper_that_holds_the_fact_asked_for():
+    f = frame("What was Ofsted's overall judgement of Anytown after the latest inspection?", Catalog())
+    hits = [
+        _hit(0, "The 2018 inspection judged the overall service to be inadequate.", doc={"doc_id": "d1",
+                                                                                       "date": "2018-01-29"}),
+        _hit(1, "Services are no longer inadequate overall but require improvement to be good.",
+             doc={"doc_id": "d2", "date": "2022-02-10"}),
+        _hit(2, "A note on the agenda for the meeting.", doc={"doc_id": "d3", "date": "2024-05-01"}),
+    ]
+    chosen = choose(f, hits, limit=2, chooser=_only("passage_rank"))
+    assert f.temporal == "latest" and [c.hit_rank for c in chosen] == [1]

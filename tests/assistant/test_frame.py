@@ -74,6 +74,14 @@ def test_temporal_words_and_the_papers_own_words():
     assert "chairman" in frame("Who chaired the Cabinet?", CATALOG).expand
 
 
+def test_last_asks_for_the_latest_only_as_an_adjective():
+    assert frame("What did the last inspection of Lewisham find?", CATALOG).temporal == "latest"
+    assert frame("When was Lewisham last inspected?", CATALOG).temporal == "latest"
+    assert frame("What did Lewisham decide last year?", CATALOG).temporal == "latest"
+    assert frame("How long did the 2021 inspection of Lewisham last?", CATALOG).temporal is None
+    assert frame("How has the grant fallen since the system was last reviewed?", CATALOG).temporal != "latest"
+
+
 def test_a_question_in_lower_case_still_names_its_council():
     assert frame("what did ofsted say about camden", CATALOG).councils == ("London Borough of Camden",)
 
