@@ -103,7 +103,7 @@ def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = 
     missing += [p for p, (a, b) in periods.items() if not re.search(rf"{a}\s?[-/–]\s?(?:20)?{b}\b", seen)]
     # "amendment 6", "recommendation 9": a numbered item the passages never number so is not in them.
     for n, (noun, no) in numbered.items():
-        if not re.search(rf"\b{noun}s?\s+(?:no\.?\s*)?{no}\b", seen, re.I):
+        if not re.search(rf"\b{noun}s?\s+(?:no\.?\s*)?{no}\b", seen, re.I) and not _numbered_row(no, noun, hits):
             missing.append(n)
     # "the October 2024-25 report", "the July 2018 visit": that month named somewhere, or a paper of that month.
     dated = " ".join(f"{h.passage.part_date or ''} {h.doc.get('date') or ''}" for h in hits)
@@ -113,6 +113,15 @@ def missing_specifics(question: str, hits: list[Hit], bounds: tuple[int, ...] = 
         if not re.search(rf"\b{month}\b", seen, re.I) and f"{year}-{number}" not in dated:
             missing.append(m.group(0))
     return sorted(missing)
+
+
+def _numbered_row(no: str, noun: str, hits: list[Hit]) -> bool:
+    """Whether a passage is the row a plan or table numbers so ("2.3 | Undertake dip sampling ..."): a dotted
+    number opening a row, or any number opening a passage of the kind named (an action, a recommendation)."""
+    row = re.compile(rf"^\s*{re.escape(no)}(?:\t|\s+\||\s*$)", re.M)
+    return any(
+        ("." in no or h.passage.kind == noun.lower()) and row.search(h.passage.text) for h in hits
+    )
 
 
 def focus_share(frame: Frame, hit: Hit) -> float:

@@ -10,7 +10,15 @@ from assistant.answerer import Answerer, Thresholds, decline_reason
 from assistant.chat import ChatHistory, rewrite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.frame import Catalog, Frame, Premise, asks, frame, premise
-from assistant.from_record import LISTED_FIELDS, lead_with_record, named_areas, plan_actions, record_facts, record_hits
+from assistant.from_record import (
+    LISTED_FIELDS,
+    lead_with_record,
+    named_areas,
+    named_keys,
+    plan_actions,
+    record_facts,
+    record_hits,
+)
 from assistant.models import Answer
 from assistant.rerank import rerank
 from assistant.settings import Settings
@@ -173,6 +181,9 @@ class Assistant:
         rank = {h.id: i for i, h in enumerate(hits)}
         access = tuple({h.doc.get("access") or "public" for h in hits}) or ("public",)
         facts = [r for r in record_facts(f, self.index.store, access) if r["field"] in STATED_FIELDS]
+        # A plan's owner, date and status are stated for the action the question numbers ("action 2.3"); any
+        # other action question is answered by its rows (the action shape), not by every owner of the plan.
+        facts = [r for r in facts if r["entity"] != "action" or r["key"] in named_keys(f, "action")]
         # The field asked for first ("lead inspector", not the team), and any other the question names ("vice").
         asked = {r["field"] for r in facts[:1]} | {
             r["field"] for r in facts if FIELD_WORDS.get(r["field"], "#") in f.question.lower()

@@ -158,6 +158,17 @@ class Frame:
         return self.question.replace(self.stated, "", 1) if self.stated else self.question
 
     @property
+    def years_held(self) -> frozenset[int]:
+        """The years named, with the second year of each financial year ("2024-25" runs into 2025): a paper or
+        meeting of either year may be the one meant."""
+        held = set(self.years)
+        for m in _YEAR.finditer(self.question):
+            first, second = int(m.group(1)), m.group(2)
+            if second and int(second) == (first + 1) % 100:
+                held.add(first + 1)
+        return frozenset(held)
+
+    @property
     def references(self) -> bool:
         """Whether the question names anything specific to resolve (a date, year, body or council)."""
         return bool(self.dates or self.years or self.bodies or self.councils or self.unknown_councils)

@@ -61,7 +61,8 @@ _WANTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         _cue(r"\bstrengths?\b|\beffective\b|\b(going|doing|done|working|works?) well\b|\b(is|was|are|were) working\b"),
     ),
     ("paper", PAPER_ROLES, _cue("|".join(f"(?:{c.pattern})" for c in _PAPER_CUES.values()))),
-    ("recommendation", ("text",), _cue(r"\brecommend")),
+    # a paper's recommendations are what it asks its readers to do: "what was the Council asked to agree?"
+    ("recommendation", ("text",), _cue(r"\brecommend|\basked to\b")),
     ("recommendation", ("status",), _cue(r"\brecommend.*\b(accepted|implemented|status|happened|became)")),
     ("action", ("action", "owner", "due", "status"), _cue(r"\bactions?\b|\baction plan\b|\bwho is responsible\b")),
 )
@@ -82,7 +83,7 @@ _CONCESSION = re.compile(r"^\s*(despite|although|though|even though|whilst)\b[^,
 
 def wanted(frame: Frame) -> list[tuple[str, tuple[str, ...]]]:
     """What of the record the question asks for: (entity, fields), most specific first."""
-    q = _CONCESSION.sub("", frame.question)
+    q = _CONCESSION.sub("", frame.asked)  # what the question asks, not the statement it opens with
     out = []
     for entity, fields, cue in _WANTS:
         if not cue.search(q):
@@ -113,9 +114,11 @@ _ROLE_WORDS = terms("author wrote written contact officer contributed contributo
 ABOUT_SHARE = 0.34  # of the focus words, a third: set by hand, not tuned (0.2-0.5 gave the same tune figures)
 
 
-def _about(frame: Frame, rows: list[dict]) -> list[dict]:
+def _about(frame: Frame, rows: list[dict], listed: bool = False) -> list[dict]:
     """The rows whose value holds enough of the question's focus, those holding most first; all of them when
-    the question names no focus beyond the record's own words."""
+    the question names no focus beyond the record's own words. A list is asked for by what its items share (the
+    paper, heading or plan they are in: "the SEND improvement plan's actions"), so a listed row is read with
+    its heading and paper's title."""
     focus = terms(" ".join(frame.focus)) - _RECORD_WORDS
     if any(r["field"] in PAPER_ROLES for r in rows):
         focus -= _ROLE_WORDS  # "who wrote and who was the contact officer for X": X is what the rows must be about
@@ -123,16 +126,20 @@ def _about(frame: Frame, rows: list[dict]) -> list[dict]:
         focus -= _VOTE_WORDS  # "which councillors abstained on X": the same
     if not focus:
         return rows
-    share = {r["id"]: len(focus & _said_about(r)) / len(focus) for r in rows}
+    share = {r["id"]: len(focus & _said_about(r, listed)) / len(focus) for r in rows}
     kept = [r for r in rows if r["field"] not in ABOUT | ABOUT_ITEM or share[r["id"]] >= ABOUT_SHARE]
+    # An action's owner, date and status go with its action: kept when it is, left out when it is not
+    said = {(r["doc_id"], r["key"]) for r in rows if r["field"] in ABOUT}
+    held = {(r["doc_id"], r["key"]) for r in kept if r["field"] in ABOUT}
+    kept = [r for r in kept if r["field"] in ABOUT or (r["doc_id"], r["key"]) not in said - held]
     # A question names one item: the resolutions of the item it names best, not of every item it shares a word with
     best = max((share[r["id"]] for r in kept if r["field"] in ABOUT_ITEM), default=0.0)
     kept = [r for r in kept if r["field"] not in ABOUT_ITEM or share[r["id"]] == best]
     return sorted(kept, key=lambda r: -share[r["id"]])
 
 
-def _said_about(row: dict) -> frozenset[str]:
-    if row["field"] in ABOUT_ITEM:
+def _said_about(row: dict, listed: bool = False) -> frozenset[str]:
+    if row["field"] in ABOUT_ITEM or listed:
         return terms(" ".join(row.get(k) or "" for k in ("value", "section", "part_title", "title")))
     return terms(row["value"])
 
@@ -156,7 +163,7 @@ def _matches(frame: Frame, row: dict, by_doc: dict[str, list[dict]]) -> bool:
         meeting_dates = {r["value"] for r in by_doc.get(row["doc_id"], []) if r["field"] == "date"}
         if not meeting_dates & set(frame.dates):
             return False
-    years = set(frame.years) - {frame.since, frame.until}
+    years = set(frame.years_held) - {frame.since, frame.until}
     if years and not frame.dates:
         held = {_year(date)} | {
             _year(r["value"]) for r in by_doc.get(row["doc_id"], []) if r["field"] in ("start", "end", "published")
@@ -179,6 +186,14 @@ def _on_side(frame: Frame, rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["field"] != "voted" or (r["detail"] or "").startswith(side)]
 
 
+_NUMBERED_ITEM = re.compile(r"\b(action|recommendation)s?\s+(?:no\.?\s*)?(\d{1,2}(?:\.\d{1,2})?)\b", re.I)
+
+
+def named_keys(frame: Frame, entity: str) -> set[str]:
+    """The numbers of the actions or recommendations the question names ("action 2.3", "recommendation 6")."""
+    return {no for noun, no in _NUMBERED_ITEM.findall(frame.question) if noun.lower() == entity}
+
+
 def record_hits(frame: Frame, store: Store, access: tuple[str, ...]) -> list[tuple[int, str]]:
     """(passage id, field) of the facts that answer the question, best first; empty when the record has none."""
     out: list[tuple[int, str]] = []
@@ -199,8 +214,11 @@ def record_facts(frame: Frame, store: Store, access: tuple[str, ...]) -> list[di
         for r in rows:
             by_doc.setdefault(r["doc_id"], []).append(r)
         chosen = [r for r in rows if r["field"] in fields and _matches(frame, r, by_doc)]
-        if chosen and set(fields) & (ABOUT | ABOUT_ITEM) and frame.slot != "list":
-            chosen = _about(frame, chosen)
+        named = named_keys(frame, entity)
+        if named and any(r["key"] in named for r in chosen):
+            chosen = [r for r in chosen if r["key"] in named]  # "action 2.3": that row of the plan, not every row
+        elif chosen and set(fields) & (ABOUT | ABOUT_ITEM):
+            chosen = _about(frame, chosen, listed=frame.slot == "list")
         if "voted" in fields:
             chosen = _on_side(frame, chosen)
         if frame.temporal == "latest" and chosen:

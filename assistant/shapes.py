@@ -164,6 +164,9 @@ FIELD_WORDS = {
     "contact_officer": "contact",
     "contributor": "contribut",
     "sign_off": "sign",
+    "status": "status",
+    "owner": "responsib",
+    "due": "due",
 }
 SHORT_PASSAGE = 300  # characters: a passage of lines too short to be sentences is stated whole
 MAX_STATED = 4  # sentences that state the record's answer, before the chosen ones

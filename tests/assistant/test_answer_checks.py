@@ -113,6 +113,23 @@ def test_an_action_question_is_answered_with_the_plans_actions_from_the_record(a
     assert any(t.startswith("Action 6.3: Implement and embed the revised supervision guidance") for t in said)
 
 
+def test_an_action_the_question_numbers_is_stated_from_its_rows_in_the_record(assistant):
+    answer = assistant.ask("What is the status of action 2.3 in Buckinghamshire's improvement plan?")
+    assert not answer.abstained, answer.declined_because
+    # Both plans number an action 2.3: the 2018 plan's row says who owns it and that it is complete
+    assert "Julie Davies | Complete" in answer.sentences[0].text
+    assert all(c.text.lstrip().startswith("2.3") for c in answer.citations[:2]), [c.text[:40] for c in answer.citations]
+
+
+def test_a_plans_list_is_the_plan_the_question_names_not_any_plans_actions(assistant):
+    """The record holds the social care plan's actions; the SEND plan's priorities are a list in a Cabinet report.
+    A question about the SEND plan gets that list, not the other plan's actions and owners."""
+    answer = assistant.ask("Which key priorities does the updated SEND improvement action plan of Buckinghamshire "
+                           "include?")
+    assert answer.sentences[0].text.startswith("41(a): Compliance with the statutory Education Health and Care")
+    assert "Errol Albert" not in answer.answer and "Action 1.3" not in answer.answer
+
+
 def _hits(*texts: str) -> list:
     from index.search import Hit
     from ingest.models import Passage
@@ -136,6 +153,10 @@ def test_a_numbered_amendment_or_recommendation_must_be_numbered_so_in_the_passa
     held = _hits("Amendment 5 was proposed by Mr Brady and seconded by Mr Hood.")
     assert missing_specifics("Who proposed amendment 5?", held) == []
     assert missing_specifics("Who proposed amendment 6?", held) == ["amendment 6"]
+    # A plan's row numbers its action in its first cell, without the word
+    row = _hits("2.3\tUndertake dip sampling of assessments.\tPalvinder Kudhail\t30 September 2022")
+    assert missing_specifics("What is the status of action 2.3?", row) == []
+    assert missing_specifics("What is the status of action 2.4?", row) == ["action 2.4"]
     # On the seed index: the Voice of the Child inquiry's recommendation 4 is there, a recommendation 14 is not.
     assert _reason(assistant, "Was recommendation 4 of the Voice of the Child inquiry implemented?") is None
     unheld = _reason(assistant, "Was recommendation 14 of the Voice of the Child inquiry implemented?")

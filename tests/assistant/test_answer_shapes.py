@@ -354,3 +354,4 @@ def test_a_latest_question_is_answered_from_the_newest_paper_that_holds_the_fact
     ]
     chosen = choose(f, hits, limit=2, chooser=_only("passage_rank"))
     assert f.temporal == "latest" and [c.hit_rank for c in chosen] == [1]
+

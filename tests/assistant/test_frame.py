@@ -119,3 +119,9 @@ def test_a_question_that_asks_two_things_is_split_into_its_asks(question, parts)
     from assistant.frame import asks
 
     assert asks(question) == parts
+
+
+def test_a_financial_year_holds_both_its_years():
+    f = frame("What did Lewisham spend in 2024-25 and in 2019?", CATALOG)
+    assert f.years == (2019, 2024) and f.years_held == {2019, 2024, 2025}
+    assert frame("What happened in 2024-2025?", CATALOG).years_held >= {2024}

@@ -87,3 +87,20 @@ def test_who_a_report_is_from_and_who_voted_how_are_answered_from_the_record(ass
     answer = assistant.ask(question, role="member")
     assert not answer.abstained, answer.answer
     assert said in answer.sentences[0].text and not_said not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # A financial year ("2024-25") runs into the next: the meeting of January 2025 is one the question may mean
+        ("What did Kent's Cabinet resolve about the 2024-25 revenue and capital budget monitoring report for "
+         "November?", "Note the forecast capital underspend of £111.6m"),
+        # A paper's recommendations are what its readers are asked to do
+        ("What was Kent County Council asked to agree about the English Devolution White Paper?",
+         "Endorse the ongoing joint work between KCC, Medway Council"),
+    ],
+)
+def test_what_a_body_resolved_or_was_asked_to_agree_comes_from_the_record(assistant, question, said):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.answer
+    assert said in answer.answer, answer.answer
