@@ -20,10 +20,11 @@ _QUANTITY = re.compile(
     r"spend(ing)?|costs?|budget|overspend|total)\b",
     re.I,
 )
-# A value: a share, an amount, or a count that is not a year, a paragraph or an item number ("2.1").
+# A value: a share, an amount, or a count that is not a year (nor a financial year's end: "2019/20"), a paragraph
+# or an item number ("2.1").
 _FIGURE = re.compile(
-    r"\d\s*%|\bper ?cent\b|£\s*\d|\b(?!(?:19|20)\d{2}\b)\d{2,}(?:,\d{3})*(?!\.\d)\b(?!\s+(?:and \d+\s+)?(?:jan|feb|mar|"
-    r"apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
+    r"\d\s*%|\bper ?cent\b|£\s*\d|(?<!\d[/-])\b(?!(?:19|20)\d{2}\b)\d{2,}(?:,\d{3})*(?!\.\d)\b"
+    r"(?!\s+(?:and \d+\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
     re.I,
 )
 _BULLETED = re.compile(r"^\s*(?:[-•◼▪●✓*■]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+\S")

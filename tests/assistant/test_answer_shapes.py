@@ -355,3 +355,17 @@ def test_a_latest_question_is_answered_from_the_newest_paper_that_holds_the_fact
     chosen = choose(f, hits, limit=2, chooser=_only("passage_rank"))
     assert f.temporal == "latest" and [c.hit_rank for c in chosen] == [1]
 
+
+def test_a_trend_of_a_number_does_not_take_a_financial_years_end_for_a_figure():
+    f = frame("How has the number of children on child protection plans moved between 2018 and 2021?", Catalog())
+    hits = [
+        _hit(0, "The number of children on child protection plans was discussed with the plan for 2019/20.",
+             doc={"doc_id": "d1", "date": "2018-10-02"}),
+        _hit(1, "There were 634 children on protection plans.", doc={"doc_id": "d1", "date": "2018-10-02"}),
+        _hit(2, "The number of children on child protection plans is 716.", doc={"doc_id": "d2", "date": "2021-11-01"}),
+    ]
+    lines = trend_lines(f, hits, terms(" ".join(f.focus)))
+    assert [ln.text for ln in lines] == [
+        "2018-10-02: There were 634 children on protection plans.",
+        "2021-11-01: The number of children on child protection plans is 716.",
+    ]
