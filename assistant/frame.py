@@ -297,7 +297,8 @@ def frame(question: str, catalog: Catalog) -> Frame:
     drop = {w.lower() for name in (*named, *bodies) for w in re.findall(r"[A-Za-z]+", name)}
     drop |= {w.lower() for m in DATE.finditer(question) for w in m.group(0).split()}
     drop |= {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december", "local", "authority", "borough", "county", "city", "metropolitan", "district"}
+             "november", "december", "local", "authority", "borough", "county", "city", "metropolitan", "district",
+             "ilacs"}  # the inspection's kind, a reference (Frame.inspection): its reports never use the acronym
     return Frame(
         question=question,
         slot=slot_of(question),

@@ -125,3 +125,8 @@ def test_a_financial_year_holds_both_its_years():
     f = frame("What did Lewisham spend in 2024-25 and in 2019?", CATALOG)
     assert f.years == (2019, 2024) and f.years_held == {2019, 2024, 2025}
     assert frame("What happened in 2024-2025?", CATALOG).years_held >= {2024}
+
+
+def test_the_inspections_acronym_is_a_reference_not_a_focus_word():
+    f = frame("Who were the inspectors on Lewisham's ILACS inspection?", CATALOG)
+    assert f.inspection == "ILACS" and "ilacs" not in f.focus
