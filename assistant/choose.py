@@ -21,6 +21,7 @@ from assistant.extractive import NAVIGATION, bigrams, is_header, same_sentence, 
 from assistant.frame import Frame
 from assistant.rerank import SLOT_SHOWS, Model, read_model
 from index.search import Hit
+from ingest.dates import find_dates
 from ingest.models import Passage
 
 WEIGHTS = Path(__file__).with_name("choose.json")
@@ -175,6 +176,21 @@ def _of_newest(hits: list[Hit], found: list[Candidate], x: np.ndarray) -> np.nda
     return np.array([dated(c.hit_rank) == newest for c in found])
 
 
+def _of_the_day(frame: Frame, hits: list[Hit], found: list[Candidate]) -> np.ndarray:
+    """For a question that names a meeting's or paper's day, which sentences come from that day's papers (or from a
+    passage that names the day); all of them when none does. "Who declared an interest at Cabinet on 30 January"
+    is never answered from another meeting's minutes."""
+    def of_day(h: Hit) -> bool:
+        return (h.passage.part_date or h.doc.get("date")) in frame.dates or any(
+            d in frame.dates for _, d in find_dates(h.passage.text)
+        )
+
+    day = {rank for rank in {c.hit_rank for c in found} if of_day(hits[rank])}
+    if not day:
+        return np.ones(len(found), dtype=bool)
+    return np.array([c.hit_rank in day for c in found])
+
+
 def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
     """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
     found, x = candidates(frame, hits)
@@ -184,6 +200,8 @@ def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = 
     score = chooser.scores(x)
     if frame.temporal == "latest":
         score = np.where(_of_newest(hits, found, x), score, -np.inf)
+    if frame.dates:
+        score = np.where(_of_the_day(frame, hits, found), score, -np.inf)
     order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))
     best = found[order[0]]
     rest: list[Candidate] = []

@@ -369,3 +369,14 @@ def test_a_trend_of_a_number_does_not_take_a_financial_years_end_for_a_figure():
         "2018-10-02: There were 634 children on protection plans.",
         "2021-11-01: The number of children on child protection plans is 716.",
     ]
+
+
+def test_a_question_naming_a_meetings_day_is_answered_from_that_days_papers():
+    f = frame("Who declared an interest at the Cabinet on 30 January 2025?", Catalog(dates=frozenset({"2025-01-30"})))
+    hits = [
+        _hit(0, "Mr Sole declared an interest that a family member worked for the Council.",
+             doc={"doc_id": "d1", "date": "2025-03-13"}),
+        _hit(1, "Mr Hood declared an interest as a governor of a school.", doc={"doc_id": "d2", "date": "2025-01-30"}),
+    ]
+    chosen = choose(f, hits, limit=2, chooser=_only("passage_rank"))
+    assert f.dates == ("2025-01-30",) and [c.hit_rank for c in chosen] == [1]
