@@ -191,6 +191,22 @@ def _of_the_day(frame: Frame, hits: list[Hit], found: list[Candidate]) -> np.nda
     return np.array([c.hit_rank in day for c in found])
 
 
+_WHEN = re.compile(r"\bwhen\b|\bhow long\b|\bdates?\b", re.I)
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,4}(st|nd|rd|th)?|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+    r"dec\w*|to|and|until|from)\b|[-–—/.,]",
+    re.I,
+)
+
+
+def _dates_line(text: str) -> bool:
+    """A line that is a label and dates, and nothing more ("Inspection dates: 13 to 17 November 2023")."""
+    label, colon, rest = text.partition(":")
+    return bool(colon) and len(label.split()) <= 4 and bool(re.search(r"\d", rest)) and not _DATE_WORDS.sub(
+        "", rest
+    ).strip()
+
+
 def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = None) -> list[Candidate]:
     """The best sentence first, then up to limit-1 more within the margin of it, in reading order; no repeats."""
     found, x = candidates(frame, hits)
@@ -200,6 +216,9 @@ def choose(frame: Frame, hits: list[Hit], limit: int, chooser: Chooser | None = 
     score = chooser.scores(x)
     if frame.temporal == "latest":
         score = np.where(_of_newest(hits, found, x), score, -np.inf)
+    if frame.slot not in ("date", "trend") and not _WHEN.search(frame.question):
+        # "Inspection dates: 13 to 17 November 2023" answers only "when", "how long" or "how long ago"
+        score = np.where([not _dates_line(c.text) for c in found], score, -np.inf)
     if frame.dates:
         score = np.where(_of_the_day(frame, hits, found), score, -np.inf)
     order = sorted(range(len(found)), key=lambda i: (-score[i], found[i].hit_rank, found[i].start))

@@ -380,3 +380,14 @@ def test_a_question_naming_a_meetings_day_is_answered_from_that_days_papers():
     ]
     chosen = choose(f, hits, limit=2, chooser=_only("passage_rank"))
     assert f.dates == ("2025-01-30",) and [c.hit_rank for c in chosen] == [1]
+
+
+def test_a_line_of_dates_answers_only_a_question_about_when():
+    hits = [
+        _hit(0, "Inspection dates: 13 to 17 November 2023"),
+        _hit(1, "The local area partnership's arrangements typically lead to positive experiences and outcomes."),
+    ]
+    outcome = frame("What was the outcome of Anytown's November 2023 area SEND inspection?", Catalog())
+    assert [c.hit_rank for c in choose(outcome, hits, limit=1, chooser=_only("passage_rank"))] == [1]
+    when = frame("When did Anytown's 2023 area SEND inspection take place?", Catalog())
+    assert [c.hit_rank for c in choose(when, hits, limit=1, chooser=_only("passage_rank"))] == [0]
