@@ -17,6 +17,13 @@ from ingest.models import Document
 # Before any test module imports sentence-transformers (index.embed loads it lazily): never reach for a hub.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Under pytest-xdist the workers share the cores (the embedder fixture divides them for the session's model): so do
+# the processes the tests start, the CLI's ingests among them, whose torch would otherwise take every core each and
+# spin against the other worker. The postgres kill test, run alone at load ~4: 52 s -> 43 s.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    os.environ.setdefault(
+        "OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    )
 
 from corpus_papers import CORPUS, PDF_FOLDERS, SEEDS, corpus_files
 
