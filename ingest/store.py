@@ -122,9 +122,10 @@ def read_document(db, doc_id: str, access: tuple[str, ...], mark: str = "?") -> 
     row = db.execute(f"SELECT * FROM documents WHERE doc_id={mark}", (doc_id,)).fetchone()
     if row is None or row["access"] not in access:
         raise NotFound(f"no document {doc_id!r}")
-    passages = tuple(
-        passage_of(r) for r in db.execute(f"SELECT * FROM passages WHERE doc_id={mark} ORDER BY ordinal", (doc_id,))
-    )
+    # The passage's own columns only: PostgreSQL's row also holds its vector, which the driver would parse for nothing.
+    cols = ", ".join(f'"{c}"' for c in PASSAGE_COLS)
+    rows = db.execute(f"SELECT {cols} FROM passages WHERE doc_id={mark} ORDER BY ordinal", (doc_id,))
+    passages = tuple(passage_of(r) for r in rows)
     facts = tuple(
         Fact(r["entity"], r["key"], r["field"], r["value"], r["ordinal"], r["detail"])
         for r in db.execute(

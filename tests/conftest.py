@@ -17,8 +17,54 @@ from ingest.models import Document
 # Before any test module imports sentence-transformers (index.embed loads it lazily): never reach for a hub.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Under pytest-xdist the workers share the cores (the embedder fixture divides them for the session's model): so do
+# the processes the tests start, the CLI's ingests among them, whose torch would otherwise take every core each and
+# spin against the other worker. The postgres kill test, run alone at load ~4: 52 s -> 43 s.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    os.environ.setdefault(
+        "OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    )
 
 from corpus_papers import CORPUS, PDF_FOLDERS, SEEDS, corpus_files
+
+# Under pytest-xdist each worker builds its own session fixtures. The modules that use one of these costly ones go to
+# one worker together (pytest_xdist_make_scheduler below), so it is built once in the run: the corpus index alone is
+# the suite's longest setup. pytest_collection_modifyitems warns of a module that uses one and is missing here.
+SHARED_FIXTURES = {
+    "corpus_index": ("tests/assistant/test_inspection_search.py", "tests/assistant/test_premise.py"),
+    "corpus_docs": (
+        "tests/ingest/test_corpus.py",
+        "tests/ingest/test_record_actions.py",
+        "tests/ingest/test_record_inspections.py",
+        "tests/ingest/test_record_meetings.py",
+        "tests/ingest/test_record_papers.py",
+        "tests/ingest/test_record_recommendations.py",
+    ),
+}
+SHARED_MODULES = {module: name for name, modules in SHARED_FIXTURES.items() for module in modules}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadfile` (pyproject's addopts), except that the modules of a SHARED_FIXTURES entry are one unit."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFixtureScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return SHARED_MODULES.get(module, module)
+
+    return SharedFixtureScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        for name in SHARED_FIXTURES:
+            if name in getattr(item, "fixturenames", ()) and SHARED_MODULES.get(module) != name:
+                item.warn(pytest.PytestWarning(f"{module} uses {name}: list it in SHARED_FIXTURES (tests/conftest.py)"))
 
 
 @pytest.fixture(scope="session")
