@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,11 +16,10 @@ from assistant import http_errors, routes_ask, routes_documents, routes_openai, 
 from assistant.auth import Engine, EngineDep, Role
 from assistant.body_limit import BodyLimit
 from assistant.engine import Assistant, access_for
+from assistant.internal_errors import InternalErrors
 from assistant.settings import Settings, load
 from index.embed import set_threads
 from ingest.errors import BadRequest, CouncilError, FileTooLarge, NotFound, UnsupportedFile
-
-log = logging.getLogger(__name__)
 
 STATUS = ((NotFound, 404), (UnsupportedFile, 415), (FileTooLarge, 413), (BadRequest, 400))
 JSON_BODY_LIMIT = 1 << 20  # a question is at most a few KB; anything near this is not one
@@ -55,11 +53,6 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "; ".join(reasons) or "invalid request"}, status_code=422)
 
 
-def _internal_error(_: Request, exc: Exception) -> JSONResponse:
-    log.error("unexpected %s while serving a request", type(exc).__name__)  # uvicorn logs the traceback
-    return JSONResponse({"detail": "internal error"}, status_code=500)
-
-
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
     """The FastAPI app over `assistant` (one is opened from `settings` and closed on shutdown when not given)."""
     keys = settings.keys()  # a malformed key list fails here, at start-up
@@ -89,13 +82,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(web.router, responses=http_errors.errors(401))  # /whoami; the pages are not in the schema
     app.add_exception_handler(CouncilError, _council_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _internal_error)
 
     def body_limit(path: str) -> int:
         # An upload's own size is checked again as it is saved; the form around it adds UPLOAD_OVERHEAD.
         return settings.max_upload_bytes + UPLOAD_OVERHEAD if path == "/documents" else JSON_BODY_LIMIT
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
+    app.add_middleware(InternalErrors)  # outside the body limit: a bug anywhere inside is a 500 on a live connection
 
     @app.get("/health", response_model=Health, tags=["service"], responses=http_errors.errors(401))
     def health(role: Role, engine: EngineDep) -> Health:

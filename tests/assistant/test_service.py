@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -324,6 +325,31 @@ def test_an_unexpected_error_is_a_bare_500_and_the_service_carries_on(http):
     assert r.status_code == 500 and r.json() == {"detail": "internal error"}
     assert "ZeroDivision" not in r.text and "Hollowmere" not in r.text
     alive(http)
+
+
+def test_after_an_unexpected_error_the_same_connection_serves_the_next_request(base_url):
+    """A kept-alive connection outlives a 500: the server had closed it after the error, and a client's next request
+    on it was reset ("connection reset by peer")."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base_url)
+    with socket.create_connection((where.hostname, where.port), timeout=30) as sock:
+        reader = sock.makefile("rb")
+
+        def get(path: str) -> bytes:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {where.netloc}\r\n\r\n".encode())
+            status = reader.readline()
+            length = 0
+            while (line := reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                length = int(value) if name.lower() == "content-length" else length
+            reader.read(length)
+            return status
+
+        assert get("/boom").startswith(b"HTTP/1.1 500")
+        time.sleep(0.3)  # long enough for a server that closes after an error to have done so
+        assert get("/health").startswith(b"HTTP/1.1 200")
 
 
 def test_unknown_routes_and_methods_are_json(http):
