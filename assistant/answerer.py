@@ -276,8 +276,7 @@ def _hard_reason(frame: Frame, hits: list[Hit], catalog: Catalog, mentioned: Cal
     top = hits[:ABSTAIN_DEPTH]
     if frame.dates:
         # A question that names a meeting's or a paper's day is answered from that day's papers (or one citing it).
-        dated = [h for h in top if (h.passage.part_date or h.doc.get("date")) in frame.dates]
-        if not dated and not any(_date_in(d, h.passage.text) for h in top for d in frame.dates):
+        if not any(of_days(h, frame.dates) for h in top):
             held = any(d in catalog.dates for d in frame.dates)
             return f"no passage from {'the' if held else 'any'} paper dated {', '.join(frame.dates)} holds this"
     bounds = tuple(y for y in (frame.since, frame.until) if y)
@@ -355,5 +354,7 @@ def decline_reason(
     return verdict(measure(frame, hits, catalog, coverage, mentioned, weights), thresholds)
 
 
-def _date_in(iso: str, text: str) -> bool:
-    return any(d == iso for _, d in find_dates(text))
+def of_days(hit: Hit, days: tuple[str, ...]) -> bool:
+    """Whether a passage is of one of these days (ISO): its paper's or pack part's date, or a date it names."""
+    dated = hit.passage.part_date or hit.doc.get("date")
+    return dated in days or any(d in days for _, d in find_dates(hit.passage.text))

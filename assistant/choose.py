@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answerer import of_days
 from assistant.extractive import NAVIGATION, bigrams, is_header, same_sentence, sentences, terms, tidy, whole
 from assistant.frame import Frame
 from assistant.rerank import SLOT_SHOWS, Model, read_model
 from index.search import Hit
-from ingest.dates import find_dates
 from ingest.models import Passage
 
 WEIGHTS = Path(__file__).with_name("choose.json")
@@ -161,6 +161,8 @@ def _capitals(text: str) -> float:
     """The share of letters in capitals: a title line in capitals is a heading, not an answer."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
 def _of_newest(hits: list[Hit], found: list[Candidate], x: np.ndarray) -> np.ndarray:
     """For a "latest"/"current" question, which sentences come from the newest paper among those of the first
     passages that hold the kind of fact asked for near its focus: the latest verdict, never an older one that
@@ -180,12 +182,7 @@ def _of_the_day(frame: Frame, hits: list[Hit], found: list[Candidate]) -> np.nda
     """For a question that names a meeting's or paper's day, which sentences come from that day's papers (or from a
     passage that names the day); all of them when none does. "Who declared an interest at Cabinet on 30 January"
     is never answered from another meeting's minutes."""
-    def of_day(h: Hit) -> bool:
-        return (h.passage.part_date or h.doc.get("date")) in frame.dates or any(
-            d in frame.dates for _, d in find_dates(h.passage.text)
-        )
-
-    day = {rank for rank in {c.hit_rank for c in found} if of_day(hits[rank])}
+    day = {rank for rank in {c.hit_rank for c in found} if of_days(hits[rank], frame.dates)}
     if not day:
         return np.ones(len(found), dtype=bool)
     return np.array([c.hit_rank in day for c in found])

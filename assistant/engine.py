@@ -183,7 +183,8 @@ class Assistant:
         facts = [r for r in record_facts(f, self.index.store, access) if r["field"] in STATED_FIELDS]
         # A plan's owner, date and status are stated for the action the question numbers ("action 2.3"); any
         # other action question is answered by its rows (the action shape), not by every owner of the plan.
-        facts = [r for r in facts if r["entity"] != "action" or r["key"] in named_keys(f, "action")]
+        numbered = named_keys(f, "action")
+        facts = [r for r in facts if r["entity"] != "action" or r["key"] in numbered]
         # The field asked for first ("lead inspector", not the team), and any other the question names ("vice").
         asked = {r["field"] for r in facts[:1]} | {
             r["field"] for r in facts if FIELD_WORDS.get(r["field"], "#") in f.question.lower()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from assistant.intent import wanted_kinds
 from index.lexical import STOPWORDS
@@ -157,7 +157,7 @@ class Frame:
         """The question without the statement it opens with: the years, figures and bodies an answer must hold."""
         return self.question.replace(self.stated, "", 1) if self.stated else self.question
 
-    @property
+    @cached_property  # read for every fact row the record matches: the question is scanned once
     def years_held(self) -> frozenset[int]:
         """The years named, with the second year of each financial year ("2024-25" runs into 2025): a paper or
         meeting of either year may be the one meant."""
